@@ -1,0 +1,232 @@
+"""The one data model every stage passes along.
+
+Readers produce :class:`Page` objects holding :class:`Line` objects; layout groups lines into
+:class:`Block` objects; the role classifier sets :attr:`Block.role`; the assembler builds
+:class:`Article` and :class:`NonArticle` objects into an :class:`Edition`; the exporter
+serialises the edition.  Nothing else is passed between stages (no dicts, no bare tuples).
+
+Provenance: every line knows its page and its 1-based line number in the input file (text
+dumps) or its bbox in page coordinates (PDFs and scans, later); every block knows its lines,
+so every emitted paragraph knows where it came from.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class BBox:
+    """Axis-aligned box in page coordinates (PDF points or image pixels), y grows downwards."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    def union(self, other: "BBox") -> "BBox":
+        return BBox(min(self.x0, other.x0), min(self.y0, other.y0),
+                    max(self.x1, other.x1), max(self.y1, other.y1))
+
+
+class Role(str, enum.Enum):
+    """What a block is on the page.  Head roles first, then body, then page furniture."""
+
+    KICKER = "kicker"          # 引题: above the headline
+    HEADLINE = "headline"      # 主题
+    SUBTITLE = "subtitle"      # 副题: below the headline, often "——…"
+    BYLINE = "byline"          # standalone byline line(s)
+    BODY = "body"              # body paragraph (inline leads and closing notes included)
+    SUBHEAD = "subhead"        # 小标题 inside an article body
+    CAPTION = "caption"        # photo caption (图为…)
+    CREDIT = "credit"          # photo credit (…摄, 制图, 供图)
+    JUMP = "jump"              # a block that is only a jump marker (下转第2版 …)
+    MASTHEAD = "masthead"      # paper name, issue data, 出版物号, 邮发代号 …
+    TOC = "toc"                # 本期导读 and its entries
+    FOLIO = "folio"            # running head / page foot furniture (第N版, 责任编辑 …)
+    HEADING = "heading"        # headline-like, not yet decided (headline, kicker, subtitle or subhead)
+
+
+HEAD_ROLES = (Role.KICKER, Role.HEADLINE, Role.SUBTITLE, Role.BYLINE)
+
+
+@dataclass(slots=True)
+class Line:
+    """One line of input as the reader saw it (after decoding; converter markup split off)."""
+
+    text: str                  # the line's text without converter markup and without the newline
+    page: int                  # 1-based page number within the edition
+    lineno: int                # 1-based line number in the input file (0 when not a text dump)
+    markup: str = ""           # converter markup removed from this line ("##", "-", "**" …)
+    heading_level: int = 0     # markdown heading level 1-6 (a hint, not truth); 0 = none
+    hard_break: bool = False   # the line ended in a markdown hard break (two spaces)
+    blank_before: int = 0      # number of blank input lines right before this one
+    column: int = 0            # column index when a merged-column line was split (0 otherwise)
+    bbox: BBox | None = None   # geometry, for PDF and scan input
+    size: float | None = None  # font size / glyph height, for PDF and scan input
+    bold: bool = False
+
+    @property
+    def src(self) -> "Span":
+        return Span(self.page, self.lineno, self.lineno, self.bbox)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Provenance of a piece of output: a page and an input line range, or a page and a bbox."""
+
+    page: int
+    first: int
+    last: int
+    bbox: BBox | None = None
+
+
+@dataclass(slots=True)
+class Jump:
+    """A jump marker (上接第1版 / 下转第2版) found in the text, kept out of the body."""
+
+    direction: str             # "from" (上接: this part continues an article from elsewhere) or "to"
+    page_ref: str              # normalised page reference as printed, e.g. "第1版", "A02版"
+    page_number: int | None    # the page number it points at, when it can be read (1, 2 …)
+    marker: str                # the marker exactly as printed, e.g. "▲▲ 上接第1版"
+    src: Span
+
+
+@dataclass(slots=True)
+class Block:
+    """A run of lines that belong together: a paragraph piece, a headline, a caption …"""
+
+    lines: list[Line]
+    text: str                  # joined text (CJK joined with nothing, Latin with a space)
+    role: Role = Role.BODY
+    soft_hyphens: int = 0      # Latin hyphens removed when de-hyphenating across lines
+    jumps: list[Jump] = field(default_factory=list)
+    repeated: list["Block"] = field(default_factory=list)  # identical copies printed again (converter)
+    score: float = 1.0         # confidence of the decision that made this block what it is
+
+    @property
+    def page(self) -> int:
+        return self.lines[0].page
+
+    @property
+    def first_lineno(self) -> int:
+        return self.lines[0].lineno
+
+    @property
+    def heading_level(self) -> int:
+        return min((ln.heading_level for ln in self.lines if ln.heading_level), default=0)
+
+    @property
+    def markup(self) -> str:
+        return " ".join(ln.markup for ln in self.lines if ln.markup)
+
+    def spans(self) -> list[Span]:
+        return spans_of(self.lines)
+
+
+def spans_of(lines: list[Line]) -> list[Span]:
+    """Collapse lines into spans of consecutive line numbers per page (input order kept)."""
+    out: list[Span] = []
+    for ln in lines:
+        if ln.bbox is None and out and out[-1].page == ln.page and out[-1].bbox is None \
+                and out[-1].last + 1 >= ln.lineno >= out[-1].first:
+            prev = out[-1]
+            out[-1] = Span(prev.page, prev.first, max(prev.last, ln.lineno))
+        else:
+            out.append(ln.src)
+    return out
+
+
+@dataclass(slots=True)
+class Paragraph:
+    """One output paragraph (<p>) or section subhead (<h>): one or more blocks joined."""
+
+    kind: str                  # "p" or "h"
+    blocks: list[Block]
+    text: str
+
+    @property
+    def lines(self) -> list[Line]:
+        return [ln for b in self.blocks for ln in b.lines]
+
+
+@dataclass(slots=True)
+class Figure:
+    caption: Block | None = None
+    credit: Block | None = None
+
+
+@dataclass(slots=True)
+class Join:
+    """One reassembly decision, kept for the review page and for confidence."""
+
+    kind: str                  # "column-break", "tail", "headline", "orphan", "figure", "jump"
+    score: float               # 0..1, how sure segmenter is
+    left: Span                 # where the first piece is
+    right: Span                # where the piece joined to it is
+
+
+@dataclass(slots=True)
+class Article:
+    id: str = ""
+    kicker: Block | None = None
+    headline: Block | None = None
+    subtitle: Block | None = None
+    byline: Block | None = None
+    body: list[Paragraph] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    continued_from: Jump | None = None
+    continues_to: Jump | None = None
+    joins: list[Join] = field(default_factory=list)
+    confidence: float = 1.0
+
+    def head_blocks(self) -> list[Block]:
+        return [b for b in (self.kicker, self.headline, self.subtitle, self.byline) if b is not None]
+
+    def all_blocks(self) -> list[Block]:
+        out = self.head_blocks() + [b for p in self.body for b in p.blocks]
+        for f in self.figures:
+            out += [b for b in (f.caption, f.credit) if b is not None]
+        return out
+
+    def first_position(self) -> tuple[int, int]:
+        """(page, line) of the head if any, else of the body: articles are numbered by this."""
+        blocks = self.head_blocks() or [b for p in self.body for b in p.blocks] or self.all_blocks()
+        return min((b.page, b.first_lineno) for b in blocks) if blocks else (0, 0)
+
+
+class NonArticleKind(str, enum.Enum):
+    MASTHEAD = "masthead"
+    TOC = "toc"
+    FIGURE = "figure"
+    FRAGMENT = "fragment"
+    FOLIO = "folio"
+
+
+@dataclass(slots=True)
+class NonArticle:
+    kind: NonArticleKind
+    blocks: list[Block]
+    figure: Figure | None = None    # for kind FIGURE
+
+
+@dataclass(slots=True)
+class Page:
+    number: int                # 1-based within the edition
+    path: str                  # input file path as given
+    name: str                  # file name
+    kind: str = "text"         # "text" (dump), "pdf", "scan"
+    style: str = ""            # detected dump style: "columns", "paragraphs", "markdown", "merged"
+    encoding: str = ""
+    lines: list[Line] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+    replaced_controls: int = 0  # XML-illegal control characters replaced by U+FFFD
+
+
+@dataclass(slots=True)
+class Edition:
+    name: str
+    pages: list[Page] = field(default_factory=list)
+    articles: list[Article] = field(default_factory=list)
+    others: list[NonArticle] = field(default_factory=list)

@@ -1,0 +1,110 @@
+"""Pure text helpers: character classes, display width, joining pieces.  No page objects here."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from . import lexicon
+
+
+@lru_cache(maxsize=8192)
+def char_width(ch: str) -> int:
+    """Display width of one character: 2 for CJK (wide, full-width, and the East Asian
+    ambiguous class: quotes “” ‘’ and … are set full-width in Chinese type), 1 otherwise,
+    0 for combining marks."""
+    if unicodedata.combining(ch):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F", "A") else 1
+
+
+def display_width(text: str) -> int:
+    return sum(char_width(c) for c in text)
+
+
+@lru_cache(maxsize=8192)
+def is_cjk(ch: str) -> bool:
+    """A CJK ideograph, kana, hangul, or CJK / full-width punctuation."""
+    o = ord(ch)
+    return (0x2E80 <= o <= 0x9FFF or 0xAC00 <= o <= 0xD7AF or 0xF900 <= o <= 0xFAFF
+            or 0xFE30 <= o <= 0xFE4F or 0xFF00 <= o <= 0xFF60 or 0xFFE0 <= o <= 0xFFE6
+            or 0x20000 <= o <= 0x3FFFF or ch in lexicon.CJK_QUOTES)
+
+
+def is_han(ch: str) -> bool:
+    o = ord(ch)
+    return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0x20000 <= o <= 0x3FFFF or 0xF900 <= o <= 0xFAFF
+
+
+_CJK_SPACE_RE = re.compile(r"(?<=\S)[ \t\u3000\u00a0]+(?=\S)")
+
+
+def drop_cjk_spaces(text: str) -> str:
+    """Remove whitespace runs that stand between two CJK characters ("政 府 工 作" → "政府工作").
+
+    Such spaces come from the extraction of justified lines and never mean anything in
+    body text.  Spaces next to Latin letters or digits are kept ("AI 进" stays as printed).
+    """
+    def repl(m: re.Match[str]) -> str:
+        s, e = m.start(), m.end()
+        return "" if is_cjk(text[s - 1]) and is_cjk(text[e]) else m.group(0)
+    return _CJK_SPACE_RE.sub(repl, text)
+
+
+def nonspace(text: str) -> str:
+    return "".join(text.split())
+
+
+def join_pieces(left: str, right: str) -> tuple[str, int]:
+    """Join two line pieces of one paragraph.  Returns (text, soft hyphens removed).
+
+    CJK meets anything: nothing between.  Latin meets Latin: one space, and a line-end
+    hyphen between two lowercase letters is removed (de-hyphenation) and counted.
+    """
+    left = left.rstrip()
+    right = right.lstrip()
+    if not left:
+        return right, 0
+    if not right:
+        return left, 0
+    a, b = left[-1], right[0]
+    if is_cjk(a) or is_cjk(b):
+        return left + right, 0
+    if a == "-" and len(left) >= 2 and left[-2].isalpha() and left[-2].islower() and b.islower():
+        return left[:-1] + right, 1
+    if a in "-/" or b in lexicon.NO_LINE_START:
+        return left + right, 0
+    return left + " " + right, 0
+
+
+def ends_sentence(text: str) -> bool:
+    """The text ends a sentence: 。！？… possibly followed by closing quotes/brackets, or a
+    complete closing note in brackets such as （新华社北京12月6日电）."""
+    t = text.rstrip()
+    if not t:
+        return False
+    i = len(t)
+    while i > 0 and t[i - 1] in lexicon.CLOSERS:
+        i -= 1
+    if i > 0 and t[i - 1] in lexicon.SENTENCE_FINAL:
+        return True
+    # a whole bracketed note at the end: （…电） / (记者 王明)
+    return bool(lexicon.CLOSING_NOTE_RE.search(t))
+
+
+def starts_continuation(text: str) -> bool:
+    """The text cannot start a line of print (避头尾): it continues something before it."""
+    t = text.lstrip()
+    return bool(t) and (t[0] in lexicon.NO_LINE_START or (t[0].isascii() and t[0].islower()))
+
+
+def ends_open(text: str) -> bool:
+    """The text ends where no paragraph may end: on an opening bracket/quote, a comma-like
+    mark, or in the middle of a word (no sentence-final punctuation)."""
+    return not ends_sentence(text)
+
+
+def cjk_ratio(text: str) -> float:
+    t = nonspace(text)
+    return sum(1 for c in t if is_cjk(c)) / len(t) if t else 0.0
