@@ -82,7 +82,7 @@ CREDIT_HEAD_RE = re.compile(r"^\s*(?:新华社|本报|中新社)?(?:特约)?(?:�
 # --- page furniture ------------------------------------------------------------------------
 MASTHEAD_RE = re.compile(
     r"(?:国内统一连续出版物号|国内统一刊号|邮发代号|CN\s*\d{2}\s*[-—－]\s*\d{4}|ISSN|"
-    r"主管\b|主办\b|[主管办]\s|总第\s*\d+\s*期|今日\s*\d+\s*版|^\s*[A-Z][A-Z .,&'-]{12,}$)")
+    r"\S主管\s+\S+主办|总第\s*\d+\s*期|今日\s*\d+\s*版|^\s*[A-Z][A-Z .,&'-]{12,}$)")
 #: the paper name in the masthead: ends with 报 / 日报 / 导报 … and nothing else on the line
 PAPER_NAME_RE = re.compile(r"^\s*[\u4e00-\u9fff]{2,12}(?:日报|晚报|时报|导报|商报|周报|报)\s*$")
 WEEKDAY_RE = re.compile(r"星期[一二三四五六日天]|周[一二三四五六日]")

@@ -93,6 +93,13 @@ def ends_sentence(text: str) -> bool:
     return bool(lexicon.CLOSING_NOTE_RE.search(t))
 
 
+def may_end_paragraph(text: str) -> bool:
+    """A paragraph may end here: a sentence end, or a colon / dash that introduces what
+    follows ("…重点抓好“五个着力”:" then a list; "…科技创新——" then examples)."""
+    t = text.rstrip()
+    return ends_sentence(t) or t.endswith(("：", ":", "——", "—"))
+
+
 def starts_continuation(text: str) -> bool:
     """The text cannot start a line of print (避头尾): it continues something before it."""
     t = text.lstrip()

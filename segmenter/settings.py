@@ -1,0 +1,46 @@
+"""Settings: one frozen dataclass; unknown keys and out-of-range values are rejected."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+from .errors import SettingsError
+
+
+_RANGES = {
+    "max_input_bytes": (1, 1 << 34),
+    "min_join_score": (0.0, 1.0),
+    "min_headline_score": (0.0, 1.0),
+    "min_orphan_score": (0.0, 1.0),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    #: refuse text inputs larger than this: a dump of one page is < 0.5 MB and a whole
+    #: 100-page edition < 20 MB; a bigger "page" is almost surely not one (split it)
+    max_input_bytes: int = 20 * 1024 * 1024
+    #: below this continuity score a dangling end and a dangling start are not joined
+    #: (tuned on the seeds: true joins score ≥ 0.55, false candidates ≤ 0.35)
+    min_join_score: float = 0.45
+    #: below this content score a detached headline is not attached to a body
+    min_headline_score: float = 0.2
+    #: below this share score an orphan paragraph stays a <fragment>
+    min_orphan_score: float = 0.3
+    #: write the <joins> element (decisions with their scores) into each article
+    write_joins: bool = True
+
+    def __post_init__(self) -> None:
+        for name, (lo, hi) in _RANGES.items():
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not lo <= v <= hi:
+                raise SettingsError(f"setting {name}={v!r} is out of range [{lo}, {hi}]")
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> "Settings":
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise SettingsError(f"unknown setting(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        return replace(cls(), **values)
