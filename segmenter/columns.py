@@ -32,7 +32,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import replace
+from dataclasses import fields
+from operator import attrgetter
 
 from .containers import Line
 from .textutil import char_width
@@ -72,44 +73,83 @@ MIN_COLUMN_WIDTH = 8
 #: line of a million characters of "ab  ab  ab …" costs one regex scan, not a million gutters).
 MAX_SEGMENTS = 16
 
-# a segment: non-space characters, joined by runs of fewer than MIN_GAP spaces
-_SEGMENT_RE = re.compile(
-    "[^ ]+(?: {1,%d}[^ ]+)*" % (MIN_GAP - 1) if MIN_GAP > 1 else "[^ ]+")
+# a gap: MIN_GAP or more spaces (captured, so that split() keeps the gaps between the pieces)
+_GAP_RE = re.compile("( {%d,})" % MIN_GAP)
 _GAP = " " * MIN_GAP
 
 
+class _WidthTable(dict):
+    """str.translate table mapping each character to as many characters as it is wide, so that
+    len(text.translate(table)) == textutil.display_width(text), computed in C."""
+
+    def __missing__(self, code: int) -> str:
+        w = char_width(chr(code))
+        value = " " * w
+        if len(self) < 65536:          # bounded: a page of all-distinct characters stays small
+            self[code] = value
+        return value
+
+
+_WIDTH_TABLE = _WidthTable()
+
+
+# characters that are certainly 2 wide (CJK ideographs, kana, hangul, CJK and full-width
+# punctuation, the quotes set full-width); the combining marks U+302A-302F and U+3099-309A
+# (width 0) are left out.  Anything outside ASCII and this class takes the exact path.
+_SURELY_WIDE = ("\u1100-\u115f\u2e80-\u3029\u3030-\u303e\u3041-\u3098\u309b-\u33ff"
+                "\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff"
+                "\ufe30-\ufe4f\uff01-\uff60\uffe0-\uffe6“”‘’…—·")
+_NOT_ASCII_OR_WIDE = re.compile("[^\x00-\x7f" + _SURELY_WIDE + "]")
+
+
 def _width(text: str) -> int:
-    return len(text) if text.isascii() else sum(map(char_width, text))
+    """textutil.display_width, fast: ASCII 1, the common wide characters 2 (counted in C)."""
+    if text.isascii():
+        return len(text)
+    if _NOT_ASCII_OR_WIDE.search(text) is None:
+        return 2 * len(text) - len(text.encode("ascii", "ignore"))
+    return len(text.translate(_WIDTH_TABLE))
 
 
-class _Segs:
-    """The pieces of one line: display start/end (end exclusive) and code-point span of each."""
-
-    __slots__ = ("starts", "ends", "i0", "i1")
-
-    def __init__(self) -> None:
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-        self.i0: list[int] = []
-        self.i1: list[int] = []
+# The pieces of one line: display start and end (end exclusive) of each, and its code-point
+# span in the line's text (four parallel lists, sorted left to right).
+_Segs = tuple[list[int], list[int], list[int], list[int]]
 
 
 def _segments(text: str) -> _Segs | None:
-    """Cut a line at runs of >= MIN_GAP spaces; None when it has more than MAX_SEGMENTS pieces."""
-    out = _Segs()
-    col = pos = 0
-    for n, m in enumerate(_SEGMENT_RE.finditer(text)):
-        if n >= MAX_SEGMENTS:
-            return None
-        a, b = m.span()
-        col += a - pos                 # only ASCII spaces lie between matches: width 1 each
-        out.starts.append(col)
-        col += _width(m.group())
-        out.ends.append(col)
-        out.i0.append(a)
-        out.i1.append(b)
-        pos = b
-    return out
+    """Cut a line at runs of >= MIN_GAP spaces (trailing spaces dropped first: never a gap);
+    None when it has more than MAX_SEGMENTS pieces."""
+    parts = _GAP_RE.split(text.rstrip(" "), MAX_SEGMENTS + 1)
+    starts: list[int] = []
+    ends: list[int] = []
+    i0: list[int] = []
+    i1: list[int] = []
+    first = parts[0]
+    lead = len(first) - len(first.lstrip(" "))     # fewer than MIN_GAP leading spaces
+    col = idx = lead
+    if len(first) > lead:
+        w = _width(first) - lead
+        starts.append(col)
+        ends.append(col + w)
+        i0.append(idx)
+        i1.append(len(first))
+        col += w
+        idx = len(first)
+    for k in range(1, len(parts), 2):
+        gap = len(parts[k])            # only ASCII spaces: width 1 each
+        piece = parts[k + 1]
+        col += gap
+        idx += gap
+        w = _width(piece)
+        starts.append(col)
+        ends.append(col + w)
+        i0.append(idx)
+        idx += len(piece)
+        i1.append(idx)
+        col += w
+    if len(starts) > MAX_SEGMENTS:
+        return None
+    return starts, ends, i0, i1
 
 
 class _Track:
@@ -136,7 +176,7 @@ class _Track:
 
 def _follow(tr: _Track, sg: _Segs, claimed: set[int]) -> bool:
     """Advance a track over one line; False when the line crosses it (the track ends)."""
-    starts, ends = sg.starts, sg.ends
+    starts, ends = sg[0], sg[1]
     lo, hi = tr.lo, tr.hi
     # the right column starts here on this line if a piece starts within the tolerance window
     anchor = -1
@@ -200,7 +240,7 @@ def _find_gutters(lines: list[Line]) -> tuple[list[tuple[int, int, int, int, int
                 alive.append(tr)
             else:
                 close(tr, i - 1)
-        starts, ends = sg.starts, sg.ends
+        starts, ends = sg[0], sg[1]
         for j, s in enumerate(starts):
             if s >= MIN_GAP and j not in claimed:
                 left_w = ends[j - 1] - starts[j - 1] if j else 0
@@ -234,55 +274,69 @@ def _regions(gutters: list[tuple[int, int, int, int, int]]) -> list[tuple[int, i
     return out
 
 
+_LINE_FIELDS = tuple(f.name for f in fields(Line) if f.init)
+_LINE_VALUES = attrgetter(*_LINE_FIELDS)
+_POSITIONAL = not any(f.kw_only for f in fields(Line))
+
+
+def _copy(ln: Line) -> Line:
+    """A new Line with the same field values (dataclasses.replace without its per-call cost)."""
+    if _POSITIONAL:
+        return Line(*_LINE_VALUES(ln))
+    return Line(**dict(zip(_LINE_FIELDS, _LINE_VALUES(ln))))
+
+
 def _cut_region(lines: list[Line], segs: list[_Segs | None], first: int, last: int,
                 edges: list[int]) -> list[Line]:
     """Cut the lines first..last at the column edges and read column by column."""
-    rows: list[dict[int, str]] = []
-    for i in range(first, last + 1):
-        sg = segs[i]
-        cells: dict[int, list[int]] = {}
-        if sg is not None:
-            for s, a, b in zip(sg.starts, sg.i0, sg.i1):
-                c = bisect_right(edges, s)
-                if c in cells:
-                    cells[c][1] = b
-                else:
-                    cells[c] = [a, b]
-        text = lines[i].text
-        row = {}
-        for c, (a, b) in cells.items():
-            piece = text[a:b].strip()
+    ncols = len(edges) + 1
+    # per column: (row, piece, starts the input line, ends the input line)
+    cols: list[list[tuple[int, str, bool, bool]]] = [[] for _ in range(ncols)]
+    for r in range(last - first + 1):
+        sg = segs[first + r]
+        if sg is None:
+            continue
+        text = lines[first + r].text
+        starts, i0, i1 = sg[0], sg[2], sg[3]
+        pieces: list[tuple[int, str]] = []     # (column, text), left to right
+        j, n = 0, len(starts)
+        while j < n:
+            c = bisect_right(edges, starts[j])
+            k = j + 1
+            while k < n and bisect_right(edges, starts[k]) == c:
+                k += 1                 # a double space inside the column's text: keep it
+            piece = text[i0[j]:i1[k - 1]].strip()
             if piece:
-                row[c] = piece
-        rows.append(row)
+                pieces.append((c, piece))
+            j = k
+        last_n = len(pieces) - 1
+        for n_, (c, piece) in enumerate(pieces):
+            cols[c].append((r, piece, n_ == 0, n_ == last_n))
 
+    blanks = [lines[i].blank_before for i in range(first, last + 1)]
     out: list[Line] = []
     colno = 0
-    for c in range(len(edges) + 1):
-        started = False
-        gap = 0
-        for r, row in enumerate(rows):
+    for col in cols:
+        if not col:
+            continue
+        colno += 1
+        prev = -1
+        for r, piece, lead, tail in col:
+            if prev < 0:               # a column's top: only the region's top keeps its blanks
+                blank = blanks[0] if not out else 0
+            elif r == prev + 1:
+                blank = blanks[r]
+            else:                      # rows where this column is empty: a vertical gap
+                blank = max(1, max(blanks[prev + 1:r + 1]))
+            prev = r
             ln = lines[first + r]
-            if started and (ln.blank_before or not row):
-                gap = max(gap, ln.blank_before, 1)
-            piece = row.get(c)
-            if piece is None:
-                if started:
-                    gap = max(gap, 1)  # this column is empty on this row: a vertical gap
-                continue
-            if not started:
-                colno += 1
-                started = True
-                blank = lines[first].blank_before if not out else 0
-            else:
-                blank = gap
-            gap = 0
-            lead = c == min(row)       # the piece that starts the input line keeps its markup
-            tail = c == max(row)       # the piece that ends it keeps the hard break
-            out.append(replace(ln, text=piece, column=colno, blank_before=blank,
-                               markup=ln.markup if lead else "",
-                               heading_level=ln.heading_level if lead else 0,
-                               hard_break=ln.hard_break if tail else False))
+            seg = _copy(ln)
+            seg.text, seg.column, seg.blank_before = piece, colno, blank
+            if not lead:               # the piece that starts the input line keeps its markup
+                seg.markup, seg.heading_level = "", 0
+            if not tail:               # the piece that ends it keeps the hard break
+                seg.hard_break = False
+            out.append(seg)
     return out
 
 

@@ -91,6 +91,7 @@ class Jump:
     page_number: int | None    # the page number it points at, when it can be read (1, 2 …)
     marker: str                # the marker exactly as printed, e.g. "▲▲ 上接第1版"
     src: Span
+    linked: bool | None = None  # None: single page; True/False: the other part was found or not
 
 
 @dataclass(slots=True)
@@ -104,6 +105,7 @@ class Block:
     jumps: list[Jump] = field(default_factory=list)
     repeated: list["Block"] = field(default_factory=list)  # identical copies printed again (converter)
     score: float = 1.0         # confidence of the decision that made this block what it is
+    joins_previous: bool = False  # continues the paragraph before it (a tail joined to its head)
 
     @property
     def page(self) -> int:
@@ -176,8 +178,8 @@ class Article:
     byline: Block | None = None
     body: list[Paragraph] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
-    continued_from: Jump | None = None
-    continues_to: Jump | None = None
+    continued: list[Jump] = field(default_factory=list)    # 上接 markers of this article's parts
+    continues: list[Jump] = field(default_factory=list)    # 下转 markers
     joins: list[Join] = field(default_factory=list)
     confidence: float = 1.0
 

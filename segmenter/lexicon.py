@@ -47,7 +47,7 @@ CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 
 # --- datelines, leads and bylines (电头, 署名) ---------------------------------------------------
 #: an inline lead that opens an article's first paragraph
 LEAD_RE = re.compile(
-    r"^\s*(?:"
+    r"^\s*(?![（(])(?:"
     r"本报讯\s*[（(]"                                   # 本报讯（记者 王明）
     r"|本报讯"                                          # 本报讯 alone
     r"|本报[^\s，。]{1,8}?\d{1,2}月\d{1,2}日电"           # 本报北京3月5日电

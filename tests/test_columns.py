@@ -261,6 +261,27 @@ def test_markup_and_hard_break_stay_with_the_line_ends():
     assert [ln.hard_break for ln in second] == [False, True]
 
 
+def test_double_space_inside_a_column_stays_in_that_column():
+    left = wrap(TEXT_A, 12)[:5]
+    left[2] = left[2][:4] + "  " + left[2][4:10]         # "(记者  王明)"-like gap inside column 1
+    right = wrap(TEXT_B, 12)[:5]
+    out, regions = split_merged_columns(to_lines(layout([left, right], [0, 28])))
+    assert regions == 1
+    assert by_column(out) == {1: left, 2: right}
+
+
+def test_width_matches_textutil():
+    samples = [TEXT_A, TEXT_B, TEXT_C, "AI进入千行百业", "½×·—…“”‘’", "Ωμ café", "\u3099か\u302a",
+               "ｆｕｌｌ　ｗｉｄｔｈ", "한국어", "emoji 😀", "\t tab"]
+    for text in samples:
+        assert columns._width(text) == display_width(text), text
+    # every character the fast path counts as 2 is 2 for textutil too
+    for code in range(0x80, 0x10000):
+        ch = chr(code)
+        if columns._NOT_ASCII_OR_WIDE.match(ch) is None:
+            assert char_width(ch) == 2, hex(code)
+
+
 # --- text that is not merged ----------------------------------------------------------------
 
 NOT_MERGED = [
@@ -320,6 +341,16 @@ def test_lines_outside_regions_are_the_same_objects_and_input_is_not_modified():
 def test_trailing_spaces_are_never_a_gap():
     # markdown hard breaks: lines ending in two (or more) spaces, lined up
     rows = [t + "  " for t in wrap(TEXT_A, 12)[:5]] + [t + "      " for t in wrap(TEXT_B, 12)[:5]]
+    lines = to_lines(rows)
+    out, regions = split_merged_columns(lines)
+    assert regions == 0 and all(a is b for a, b in zip(out, lines))
+
+
+def test_right_hand_text_alone_is_not_a_column():
+    # a centred two-line headline lined up with the name after "（记者  " on the next line:
+    # three rows start at the same x, but there is no left column
+    rows = ["              我国正大步迈向", "              全球创新中心",
+            "本报讯（记者  王明）“我国研发投入再创新高。", "2024年全社会研发经费投入规模比‘十三五’末增长近"]
     lines = to_lines(rows)
     out, regions = split_merged_columns(lines)
     assert regions == 0 and all(a is b for a, b in zip(out, lines))

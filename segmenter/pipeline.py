@@ -1,0 +1,97 @@
+"""The pipeline: read → lay out → classify roles → assemble → (export, in the CLI)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .assemble import assemble_edition
+from .containers import Edition, Page
+from .errors import InputError, SegmenterError
+from .layout import layout_text
+from .readers.text import read_text
+from .roles import classify_page
+from .settings import Settings
+
+#: file endings read as text dumps (content decides markdown or not, never the ending)
+TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
+#: endings recognised but handled by later readers
+LATER_SUFFIXES = {".pdf": "PDF input", ".png": "scanned-page input", ".jpg": "scanned-page input",
+                  ".jpeg": "scanned-page input", ".tif": "scanned-page input", ".tiff": "scanned-page input"}
+
+
+@dataclass
+class EditionInput:
+    """One edition to segment: its name and its page files in order."""
+
+    name: str
+    files: list[Path]
+    errors: list[str] = field(default_factory=list)
+
+
+def plan(inputs: list[Path]) -> list[EditionInput]:
+    """Group command-line inputs into editions: each folder is one edition (its files in name
+    order); all files given directly are one edition, named after the file when there is one,
+    else after their common folder."""
+    editions: list[EditionInput] = []
+    files: list[Path] = []
+    for p in inputs:
+        if p.is_dir():
+            pages = sorted(f for f in p.iterdir() if f.is_file() and not f.name.startswith(".")
+                           and f.suffix.lower() in TEXT_SUFFIXES + tuple(LATER_SUFFIXES))
+            ed = EditionInput(p.resolve().name or "edition", pages)
+            if not pages:
+                ed.errors.append(f"{p}: folder holds no .txt or .md page files")
+            editions.append(ed)
+        elif p.exists():
+            files.append(p)
+        else:
+            editions.append(EditionInput(p.stem or "edition", [], [f"{p}: no such file or folder"]))
+    if files:
+        if len(files) == 1:
+            name = files[0].stem
+        else:
+            parents = {f.resolve().parent for f in files}
+            name = parents.pop().name if len(parents) == 1 else files[0].stem
+        editions.append(EditionInput(name or "edition", files))
+    return editions
+
+
+def read_page(path: Path, number: int, settings: Settings) -> Page:
+    suffix = path.suffix.lower()
+    if suffix in LATER_SUFFIXES:
+        raise InputError(f"{path.name}: {LATER_SUFFIXES[suffix]} is not supported yet (text and markdown dumps only)")
+    return read_text(path, number, settings)
+
+
+def segment_edition(ed: EditionInput, settings: Settings) -> Edition:
+    """Segment one edition; unreadable pages are reported in ``ed.errors`` and skipped."""
+    edition = Edition(name=ed.name)
+    for f in ed.files:
+        try:
+            page = read_page(f, len(edition.pages) + 1, settings)
+        except SegmenterError as e:
+            ed.errors.append(str(e))
+            continue
+        layout_text(page, settings)
+        classify_page(page)
+        edition.pages.append(page)
+    assemble_edition(edition, settings)
+    return edition
+
+
+def segment(paths: list[str | Path] | str | Path, settings: Settings | None = None) -> Edition:
+    """Segment the given files (one edition) and return the :class:`Edition`.
+
+    Raises :class:`InputError` when a file cannot be read."""
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    settings = settings or Settings()
+    eds = plan([Path(p) for p in paths])
+    if len(eds) != 1:
+        raise InputError("segment() takes the files of one edition (or one folder)")
+    ed = eds[0]
+    edition = segment_edition(ed, settings)
+    if ed.errors:
+        raise InputError(ed.errors[0])
+    return edition
