@@ -36,7 +36,7 @@ from .containers import (Article, Block, Edition, Figure, Join, Jump, NonArticle
 from .continuity import continuity
 from .layout import merge_blocks
 from .settings import Settings
-from .textutil import drop_cjk_spaces, ends_sentence, is_han, join_pieces, nonspace, starts_continuation
+from .textutil import drop_cjk_spaces, ends_sentence, is_han, join_pieces, nonspace
 
 #: bonus for a head standing right before a body: position is evidence, content decides
 #: (seed 000: the headline of one article stands right before another's lead; its content
@@ -353,7 +353,7 @@ def assemble_page(page: Page, settings: Settings) -> tuple[list[_Draft], list[No
 
     # tails: headless runs that start mid-sentence, paired with unfinished ends
     finished: list[_Draft] = list(drafts.values())
-    starts = [(bk, b) for bk, b in headless if _dangling_start(b)]
+    starts = [(bk, b) for bk, b in headless if not _lead(b)]
     ends = [d for d in finished if d.body_blocks() and not ends_sentence(d.body_blocks()[-1].text)]
     # a headless run with an unfinished end can also take a tail
     tail_taken: set[int] = set()
@@ -445,18 +445,9 @@ def _precedes(units: list[_Unit], hk: int, bk: int) -> bool:
     return all(isinstance(units[k], _Fig) for k in range(hk + 1, bk)) and bk - hk <= 2
 
 
-def _dangling_start(b: _Body) -> bool:
-    first = drop_cjk_spaces(b.blocks[0].text)
-    if lexicon.LEAD_RE.match(first):
-        return False
-    from .continuity import closes_unopened
-    return starts_continuation(first) or closes_unopened(first) or _mid_word_start(first)
-
-
-def _mid_word_start(text: str) -> bool:
-    """The text starts with a character that completes a word begun elsewhere: its first two
-    characters are no common word start but the first one ends many words (型，提升…)."""
-    return bool(text) and text[0] in lexicon.NO_LINE_START
+def _lead(b: _Body) -> bool:
+    """The run opens with an inline lead (本报讯…, 新华社…电): an article start, never a tail."""
+    return bool(lexicon.LEAD_RE.match(drop_cjk_spaces(b.blocks[0].text)))
 
 
 def _glue(d: _Draft, tail: _Body) -> None:

@@ -128,11 +128,12 @@ class Block:
 
 
 def spans_of(lines: list[Line]) -> list[Span]:
-    """Collapse lines into spans of consecutive line numbers per page (input order kept)."""
+    """Collapse lines into spans of consecutive line numbers per page (input order kept);
+    blank lines between two lines of one block belong to the span ("28-30", not "28,30")."""
     out: list[Span] = []
     for ln in lines:
         if ln.bbox is None and out and out[-1].page == ln.page and out[-1].bbox is None \
-                and out[-1].last + 1 >= ln.lineno >= out[-1].first:
+                and out[-1].last + 1 + ln.blank_before >= ln.lineno >= out[-1].first:
             prev = out[-1]
             out[-1] = Span(prev.page, prev.first, max(prev.last, ln.lineno))
         else:

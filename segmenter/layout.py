@@ -41,6 +41,9 @@ INDENT_WIDTH = 4
 #: can start two lines later; 3 keeps the 18-wide caption column of seed 000 apart from the
 #: 34-wide body column beside it
 COLUMN_WINDOW = 3
+#: the narrowest column a newspaper prints (8 CJK characters; the photo caption column of
+#: seed 000 is 9-10): narrower "columns" are stacks of short standalone lines (head tiers)
+MIN_COLUMN_WIDTH = 16
 #: neighbours needed to estimate a column width at all (else the line stands alone)
 MIN_COLUMN_SUPPORT = 3
 #: bonus for two adjacent blocks in the continuity decision: neighbours are the likeliest
@@ -107,7 +110,7 @@ def _reference_widths(lines: list[Line], widths: list[int]) -> list[int | None]:
             out.append(None)
             continue
         near.sort(reverse=True)
-        out.append(near[1])
+        out.append(near[1] if near[1] >= MIN_COLUMN_WIDTH else None)
     return out
 
 
@@ -181,12 +184,20 @@ def rejoin_adjacent(blocks: list[Block], settings: Settings) -> list[Block]:
                     and not LEAD_RE.match(b.text) and not ends_sentence(a.text)
                     and (not may_end_paragraph(a.text) or continuity(a.text, b.text) >= 1.0)
                     and not _is_list_item(b)
-                    and (continuity(a.text, b.text) + ADJACENT_BONUS >= settings.min_join_score
-                         or not heading_like(a.text) and not heading_like(b.text))):
+                    and _continues(a, b, settings)):
                 out[-1] = merge_blocks(a, b)
                 continue
         out.append(b)
     return out
+
+
+def _continues(a: Block, b: Block, settings: Settings) -> bool:
+    score = continuity(a.text, b.text)
+    if heading_like(a.text):
+        # a heading is no broken paragraph: only kinsoku proves a continuation (a word formed
+        # by chance across "聚焦两会" / "打造…" proves nothing)
+        return score >= 1.0
+    return score + ADJACENT_BONUS >= settings.min_join_score or not heading_like(b.text)
 
 
 def _is_list_item(b: Block) -> bool:
@@ -200,7 +211,7 @@ def heading_like(text: str, level: int = 0) -> bool:
         return False
     if level and t[-1] in "！？!?":
         t = t[:-1]             # a marked-up headline may end in ！ or ？; a plain line doing so is a sentence
-    return not any(c in "。；;，,！？!?" for c in t) and not ends_sentence(t)
+    return not any(c in "。；;，,！？!?" for c in t) and not may_end_paragraph(t)
 
 
 def standalone_line(text: str) -> bool:

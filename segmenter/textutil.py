@@ -94,10 +94,11 @@ def ends_sentence(text: str) -> bool:
 
 
 def may_end_paragraph(text: str) -> bool:
-    """A paragraph may end here: a sentence end, or a colon / dash that introduces what
-    follows ("…重点抓好“五个着力”:" then a list; "…科技创新——" then examples)."""
+    """A paragraph may end here: a sentence end, a colon / dash that introduces what
+    follows ("…重点抓好“五个着力”:" then a list; "…科技创新——" then examples), or a
+    semicolon closing a list item ("…平台建设;")."""
     t = text.rstrip()
-    return ends_sentence(t) or t.endswith(("：", ":", "——", "—"))
+    return ends_sentence(t) or t.endswith(("：", ":", "——", "—", "；", ";"))
 
 
 def starts_continuation(text: str) -> bool:

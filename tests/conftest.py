@@ -1,0 +1,195 @@
+"""Shared helpers for the CLI, bad-input and output-contract tests.
+
+``assert_conserved(input_path, out_edition_dir)`` is the project's conservation standard:
+every non-whitespace character of the input ends up in exactly one place of the output.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from segmenter.export import schema as _schema
+from segmenter.readers.text import decode
+
+SEEDS = sorted((Path(__file__).resolve().parent.parent / "fixtures" / "seeds").glob("*.txt"))
+
+#: attributes whose values are conserved text (everything else is metadata or a summary copy)
+CONSERVED_ATTRS = ("marker", "markup", "repeated")
+#: characters the reader replaces by U+FFFD (XML-illegal)
+XML_ILLEGAL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: positions of each src item: "12", "12-19", "2:12-19"
+_SRC_ITEM_RE = re.compile(r"^(?:(\d+):)?(\d+)(?:-(\d+))?$")
+
+
+# ----------------------------------------------------------------------------- fixtures
+
+@pytest.fixture(scope="session")
+def xsd():
+    return _schema()
+
+
+@pytest.fixture
+def run_cli(capsys):
+    """Run ``segmenter.cli.main(argv)`` in-process; return (exit code, stdout, stderr)."""
+    from segmenter.cli import main
+
+    def _run(*argv) -> tuple[int, str, str]:
+        code = main([str(a) for a in argv])
+        out, err = capsys.readouterr()
+        return code, out, err
+    return _run
+
+
+# ----------------------------------------------------------------------------- helpers
+
+def input_text(input_path: Path) -> str:
+    """The input as the reader decodes it (so encodings other than UTF-8 compare fairly)."""
+    text, _ = decode(Path(input_path).read_bytes(), Path(input_path).name)
+    return text
+
+
+def nonspace(text: str) -> Counter:
+    return Counter(c for c in text if not c.isspace())
+
+
+def output_files(out_edition_dir: Path) -> list[Path]:
+    d = Path(out_edition_dir)
+    return [d / "index.xml"] + sorted(p for p in d.glob("*.xml") if p.name != "index.xml")
+
+
+def output_chars(out_edition_dir: Path) -> Counter:
+    """Non-whitespace characters of every text node of every output file, plus the values of
+    the conservation attributes, plus one '-' per counted soft hyphen.  index.xml's
+    <article headline="…"> (a summary copy) and all other attributes are left out."""
+    got: Counter = Counter()
+    for f in output_files(out_edition_dir):
+        root = etree.parse(str(f)).getroot()
+        for el in root.iter():
+            if not isinstance(el.tag, str):
+                continue
+            for t in (el.text, el.tail):
+                if t:
+                    got.update(nonspace(t))
+            for name in CONSERVED_ATTRS:
+                v = el.get(name)
+                if v:
+                    got.update(nonspace(v))
+            hy = el.get("soft-hyphens")
+            if hy:
+                got["-"] += int(hy)
+    return got
+
+
+def assert_conserved(input_path, out_edition_dir) -> None:
+    """The multiset of non-whitespace input characters (XML-illegal ones mapped to U+FFFD)
+    equals the multiset of output characters (see :func:`output_chars`)."""
+    text = XML_ILLEGAL_RE.sub("\ufffd", input_text(Path(input_path)))
+    want = nonspace(text)
+    got = output_chars(out_edition_dir)
+    missing = want - got
+    extra = got - want
+    if missing or extra:
+        def show(c: Counter) -> str:
+            return ", ".join(f"{ch!r} (U+{ord(ch):04X}) x{n}" for ch, n in c.most_common(40)) or "none"
+        msg = (f"conservation broken for {Path(input_path).name} -> {out_edition_dir}:\n"
+               f"  missing from output ({sum(missing.values())}): {show(missing)}\n"
+               f"  extra in output ({sum(extra.values())}): {show(extra)}")
+        print(msg)
+        raise AssertionError(msg)
+
+
+def src_positions(value: str, default_page: int = 1) -> set[tuple[int, int]]:
+    """(page, line) pairs named by a src attribute ("12-19,23" or "2:12-19,3:4")."""
+    out: set[tuple[int, int]] = set()
+    if not value or value.startswith("p"):
+        return out
+    for item in value.split(","):
+        m = _SRC_ITEM_RE.match(item)
+        assert m, f"bad src item {item!r} in {value!r}"
+        page = int(m.group(1)) if m.group(1) else default_page
+        first = int(m.group(2))
+        last = int(m.group(3) or first)
+        assert first <= last, f"reversed range in src {value!r}"
+        out.update((page, n) for n in range(first, last + 1))
+    return out
+
+
+def covered_lines(out_edition_dir: Path) -> set[tuple[int, int]]:
+    """Every (page, line) named by any src / repeated-src attribute of any output file."""
+    got: set[tuple[int, int]] = set()
+    for f in output_files(out_edition_dir):
+        for el in etree.parse(str(f)).getroot().iter():
+            if not isinstance(el.tag, str) or el.tag == "join":
+                continue
+            for name in ("src", "repeated-src"):
+                v = el.get(name)
+                if v:
+                    got |= src_positions(v)
+    return got
+
+
+def assert_lines_covered(input_paths, out_edition_dir) -> None:
+    """Every non-blank input line number (of every page, in order) appears in some src."""
+    if isinstance(input_paths, (str, Path)):
+        input_paths = [input_paths]
+    covered = covered_lines(out_edition_dir)
+    missing = []
+    for page, p in enumerate(input_paths, start=1):
+        text = input_text(Path(p)).replace("\r\n", "\n").replace("\r", "\n")
+        for n, line in enumerate(text.split("\n"), start=1):
+            if line.strip() and (page, n) not in covered:
+                missing.append((page, n, line[:40]))
+    assert not missing, f"input lines not named by any src: {missing[:20]} ({len(missing)} in all)"
+
+
+def assert_valid_output(out_edition_dir: Path, xsd=None) -> list[Path]:
+    """index.xml plus one <id>.xml per listed article, all UTF-8 with an XML declaration and
+    valid against the XSD; no other files.  Returns the files."""
+    xsd = xsd or _schema()
+    d = Path(out_edition_dir)
+    assert (d / "index.xml").is_file(), f"no index.xml in {d}"
+    index = etree.parse(str(d / "index.xml")).getroot()
+    listed = [a.get("file") for a in index.findall("article")]
+    ids = [a.get("id") for a in index.findall("article")]
+    assert listed == [f"{i}.xml" for i in ids]
+    assert sorted(p.name for p in d.iterdir()) == sorted(["index.xml"] + listed)
+    files = output_files(d)
+    for f in files:
+        data = f.read_bytes()
+        assert data.startswith(b"<?xml version='1.0' encoding='UTF-8'?>") or \
+            data.startswith(b'<?xml version="1.0" encoding="UTF-8"?>'), f"{f.name}: no XML declaration"
+        data.decode("utf-8")  # strictly UTF-8
+        doc = etree.parse(str(f))
+        assert xsd.validate(doc), f"{f.name}: {xsd.error_log}"
+    for i in ids:
+        art = etree.parse(str(d / f"{i}.xml")).getroot()
+        assert art.tag == "article" and art.get("id") == i
+        assert art.get("edition") == index.get("name")
+    return files
+
+
+def read_all(out_dir: Path) -> dict[str, bytes]:
+    """Relative path → bytes of every file below out_dir."""
+    d = Path(out_dir)
+    return {str(p.relative_to(d)): p.read_bytes() for p in sorted(d.rglob("*")) if p.is_file()}
+
+
+def hidden_entries(out_dir: Path) -> list[str]:
+    d = Path(out_dir)
+    return sorted(p.name for p in d.iterdir() if p.name.startswith(".")) if d.is_dir() else []
+
+
+def assert_one_line_errors(err: str, n: int, prefix: str = "segmenter: error:") -> list[str]:
+    """stderr is exactly n lines, each starting with prefix, and holds no traceback."""
+    assert "Traceback" not in err, err
+    lines = err.splitlines()
+    assert len(lines) == n, f"expected {n} stderr line(s), got: {err!r}"
+    for ln in lines:
+        assert ln.startswith(prefix), ln
+        assert "internal error" not in ln, ln
+    return lines
