@@ -96,20 +96,32 @@ def merge_blocks(a: Block, b: Block) -> Block:
                  repeated=a.repeated + b.repeated, score=min(a.score, b.score))
 
 
+#: punctuation found in body text every few characters and never in a heading line: only
+#: lines that carry some are taken as evidence of a column's width
+_BODY_PUNCT = set("，。、；：！？“”‘’（）《》,.;:!?()")
+#: column lines looked at for a width estimate: up to this many punctuated column lines,
+#: within twice COLUMN_WINDOW lines on each side
+_REF_LINES = 2 * COLUMN_WINDOW
+
+
 def _reference_widths(lines: list[Line], widths: list[int]) -> list[int | None]:
     """For each line, the width of the column it stands in, estimated from its neighbours:
-    the second widest of the column lines within COLUMN_WINDOW on each side (the widest may
-    be an outlier: a line of a wider column next door)."""
-    ok = [w <= MAX_COLUMN_WIDTH and not ln.heading_level for ln, w in zip(lines, widths)]
+    the second widest of the nearest punctuated column lines on each side (the widest may be
+    an outlier from a wider column next door; unpunctuated lines may be headings)."""
+    ok = [w <= MAX_COLUMN_WIDTH and not ln.heading_level and any(c in _BODY_PUNCT for c in ln.text)
+          for ln, w in zip(lines, widths)]
     n = len(lines)
     out: list[int | None] = []
     for i in range(n):
-        near = [widths[j] for j in range(max(0, i - COLUMN_WINDOW), min(n, i + COLUMN_WINDOW + 1))
-                if j != i and ok[j]]
-        if len(near) < MIN_COLUMN_SUPPORT or not ok[i]:
+        if widths[i] > MAX_COLUMN_WIDTH or lines[i].heading_level:
             out.append(None)
             continue
-        near.sort(reverse=True)
+        before = [widths[j] for j in range(i - 1, max(-1, i - _REF_LINES - 1), -1) if ok[j]][:COLUMN_WINDOW]
+        after = [widths[j] for j in range(i + 1, min(n, i + _REF_LINES + 1)) if ok[j]][:COLUMN_WINDOW]
+        near = sorted(before + after, reverse=True)
+        if len(near) < MIN_COLUMN_SUPPORT:
+            out.append(None)
+            continue
         out.append(near[1] if near[1] >= MIN_COLUMN_WIDTH else None)
     return out
 
@@ -156,7 +168,8 @@ def _breaks(lines: list[Line], texts: list[str], widths: list[int], ref: list[in
         # (first lines of paragraphs are set two characters in, so they are never full)
         nxt = ref[i + 1] or col
         return widths[i + 1] < nxt - FULL_SLACK
-    starts_paragraph = i == 0 or may_end_paragraph(texts[i - 1]) or lines[i - 1].heading_level > 0
+    starts_paragraph = i == 0 or may_end_paragraph(texts[i - 1]) or lines[i - 1].heading_level > 0 \
+        or heading_like(texts[i - 1])
     if wa >= col - HEADING_SLACK - (INDENT_WIDTH if starts_paragraph else 0):
         # a column line running on, unless what follows is a standalone short line (a
         # headline under a headline: a paragraph cannot end without punctuation there)
@@ -207,7 +220,7 @@ def _is_list_item(b: Block) -> bool:
 def heading_like(text: str, level: int = 0) -> bool:
     """Short, and no sentence punctuation inside: could be a headline, kicker or subhead."""
     t = drop_cjk_spaces(text.strip())
-    if not t or display_width(t) > MAX_HEADING_WIDTH or starts_continuation(t):
+    if not t or display_width(t) > MAX_HEADING_WIDTH or starts_continuation(t) or LEAD_RE.match(t):
         return False
     if level and t[-1] in "！？!?":
         t = t[:-1]             # a marked-up headline may end in ！ or ？; a plain line doing so is a sentence
