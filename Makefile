@@ -12,10 +12,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/segmenter run fixtures/seeds/000_ed115109cd96ec63.txt -o output
-	$(BIN)/segmenter run fixtures/seeds/001_ec664edcb1221136.txt -o output
-	$(BIN)/segmenter run fixtures/seeds/003_5417d37bc9da2a03.txt -o output
+	for f in fixtures/seeds/*.txt; do $(BIN)/segmenter run $$f -o output || exit 1; done
 	$(BIN)/segmenter eval fixtures/gold output
+	@echo "naive baseline on the same pages:"
+	rm -rf output/.baseline && for f in fixtures/seeds/*.txt; do $(BIN)/segmenter run --baseline $$f -o output/.baseline >/dev/null; done
+	$(BIN)/segmenter eval fixtures/gold output/.baseline
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

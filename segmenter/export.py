@@ -197,7 +197,7 @@ class _Writer:
 
 
 def to_bytes(el: etree._Element) -> bytes:
-    return etree.tostring(el, pretty_print=True, xml_declaration=True, encoding="UTF-8")
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + etree.tostring(el, pretty_print=True, encoding="UTF-8")
 
 
 def render(edition: Edition, write_joins: bool = True) -> dict[str, bytes]:

@@ -85,18 +85,31 @@ def output_chars(out_edition_dir: Path) -> Counter:
     return got
 
 
+def input_pages(input_path) -> list[Path]:
+    """A file, a list of files, or a folder (its page files in name order)."""
+    if isinstance(input_path, (list, tuple)):
+        return [Path(p) for p in input_path]
+    p = Path(input_path)
+    if p.is_dir():
+        return sorted(f for f in p.iterdir() if f.is_file() and not f.name.startswith(".")
+                      and f.suffix.lower() in (".txt", ".md", ".markdown", ".text"))
+    return [p]
+
+
 def assert_conserved(input_path, out_edition_dir) -> None:
     """The multiset of non-whitespace input characters (XML-illegal ones mapped to U+FFFD)
-    equals the multiset of output characters (see :func:`output_chars`)."""
-    text = XML_ILLEGAL_RE.sub("\ufffd", input_text(Path(input_path)))
-    want = nonspace(text)
+    equals the multiset of output characters (see :func:`output_chars`).  ``input_path`` is
+    one page file, a list of page files or a folder (one edition)."""
+    want: Counter = Counter()
+    for page in input_pages(input_path):
+        want += nonspace(XML_ILLEGAL_RE.sub("\ufffd", input_text(page)))
     got = output_chars(out_edition_dir)
     missing = want - got
     extra = got - want
     if missing or extra:
         def show(c: Counter) -> str:
             return ", ".join(f"{ch!r} (U+{ord(ch):04X}) x{n}" for ch, n in c.most_common(40)) or "none"
-        msg = (f"conservation broken for {Path(input_path).name} -> {out_edition_dir}:\n"
+        msg = (f"conservation broken for {[p.name for p in input_pages(input_path)]} -> {out_edition_dir}:\n"
                f"  missing from output ({sum(missing.values())}): {show(missing)}\n"
                f"  extra in output ({sum(extra.values())}): {show(extra)}")
         print(msg)
@@ -135,8 +148,7 @@ def covered_lines(out_edition_dir: Path) -> set[tuple[int, int]]:
 
 def assert_lines_covered(input_paths, out_edition_dir) -> None:
     """Every non-blank input line number (of every page, in order) appears in some src."""
-    if isinstance(input_paths, (str, Path)):
-        input_paths = [input_paths]
+    input_paths = input_pages(input_paths)
     covered = covered_lines(out_edition_dir)
     missing = []
     for page, p in enumerate(input_paths, start=1):

@@ -46,9 +46,9 @@ def assert_failed_cleanly(out: Path, code: int, err: str, *needles: str) -> str:
 
 
 def output_text(dest: Path) -> str:
-    """All text of the article files, in document order, whitespace removed."""
+    """All text of the article files then of index.xml, in document order, whitespace removed."""
     parts = []
-    for f in sorted(dest.glob("a*.xml")):
+    for f in sorted(dest.glob("a*.xml")) + [dest / "index.xml"]:
         for el in etree.parse(str(f)).getroot().iter():
             if isinstance(el.tag, str) and el.text:
                 parts.append(el.text)
@@ -172,7 +172,7 @@ def test_folder_with_one_bad_page_keeps_good_pages(run_cli, tmp_path, xsd):
     ed = tmp_path / "ed"
     ed.mkdir()
     (ed / "p1.txt").write_text(dump(ZH), encoding="utf-8")
-    (ed / "p2.txt").write_bytes(b"\x00\x01\x02\x03" * 100)
+    (ed / "p2.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
     (ed / "p3.pdf").write_bytes(b"%PDF-1.4\n")
     code, _, err = run_cli("run", ed, "-o", tmp_path / "out")
     assert code == 1
@@ -205,6 +205,15 @@ def test_error_stays_one_line_for_newline_in_name(run_cli, tmp_path):
     assert_one_line_errors(err, 1)
 
 
+@pytest.mark.xfail(strict=True, reason="readers/text.py decode(): any sample with >= 25% NUL bytes "
+                   "whose UTF-16-LE decode has no U+0000 (NULs never paired) is accepted as UTF-16 text, "
+                   "so this binary file becomes an 'article' of U+0100/U+0302 characters")
+def test_binary_with_unpaired_nuls(run_cli, tmp_path):
+    # e.g. a table of little-endian 16-bit integers 1..255 and 0x0302: every other byte is NUL
+    _, out, code, _, err = run_one(run_cli, tmp_path, "table.txt", b"\x00\x01\x02\x03" * 1000)
+    assert_failed_cleanly(out, code, err, "table.txt", "binary")
+
+
 # ----------------------------------------------------------------------------- decodes
 
 def test_utf8_with_bom(run_cli, tmp_path, xsd):
@@ -225,7 +234,10 @@ def test_utf16_be_with_bom(run_cli, tmp_path, xsd):
     assert_decoded(run_cli, tmp_path, "be.txt", data, text, None, xsd)
 
 
-@pytest.mark.parametrize("enc", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("enc", ["utf-16-le", pytest.param("utf-16-be", marks=pytest.mark.xfail(
+    strict=True, reason="readers/text.py decode(): BOM-less UTF-16 tries utf-16-le first and accepts "
+    "it when it has no XML-illegal characters; BE data read as LE is valid CJK mojibake "
+    "(each ASCII char becomes U+xx00), so BE is never chosen"))])
 def test_utf16_without_bom_latin(run_cli, tmp_path, xsd, enc):
     text = "Science Funding Rises Again\n\nThe country spent more on research than ever before.\n"
     assert_decoded(run_cli, tmp_path, f"{enc}.txt", text.encode(enc), text, enc, xsd)
