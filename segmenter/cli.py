@@ -42,6 +42,11 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _say(msg: str) -> None:
+    """One line on stderr, whatever the message holds (file names may contain newlines)."""
+    print(msg.replace("\r", "\\r").replace("\n", "\\n"), file=sys.stderr)
+
+
 def _settings(pairs: list[str]):
     from .settings import Settings, SettingsError
     values: dict[str, object] = {}
@@ -70,7 +75,7 @@ def _run(args: argparse.Namespace) -> int:
     for ed in plan(args.inputs):
         if not ed.files:
             for msg in ed.errors:
-                print(f"segmenter: error: {msg}", file=sys.stderr)
+                _say(f"segmenter: error: {msg}")
             failed = True
             continue
         try:
@@ -80,13 +85,13 @@ def _run(args: argparse.Namespace) -> int:
             else:
                 edition = segment_edition(ed, settings)
             for msg in ed.errors:
-                print(f"segmenter: error: {msg}", file=sys.stderr)
+                _say(f"segmenter: error: {msg}")
                 failed = True
             if not edition.pages:
                 continue
             dest = write_edition(edition, args.output, settings.write_joins)
         except SegmenterError as ex:
-            print(f"segmenter: error: {ex}", file=sys.stderr)
+            _say(f"segmenter: error: {ex}")
             failed = True
             continue
         print(f"{dest}: {len(edition.articles)} articles, {len(edition.others)} other blocks, "
@@ -110,16 +115,18 @@ def main(argv: list[str] | None = None) -> int:
         args = _parser().parse_args(argv)
         return _run(args) if args.cmd == "run" else _eval(args)
     except _Usage as ex:
-        print(str(ex), file=sys.stderr)
+        _say(str(ex))
         return 2
+    except SystemExit as ex:  # --help, --version
+        return int(ex.code or 0)
     except SegmenterError as ex:
-        print(f"segmenter: error: {ex}", file=sys.stderr)
+        _say(f"segmenter: error: {ex}")
         return 1
     except KeyboardInterrupt:
         print("segmenter: interrupted", file=sys.stderr)
         return 130
     except Exception as ex:  # a bug: still one line, never a traceback for the user
-        print(f"segmenter: internal error: {type(ex).__name__}: {ex}", file=sys.stderr)
+        _say(f"segmenter: internal error: {type(ex).__name__}: {ex}")
         return 1
 
 

@@ -218,11 +218,11 @@ def write_edition(edition: Edition, outdir: Path, write_joins: bool = True) -> P
         tmp = Path(tempfile.mkdtemp(prefix=f".{edition.name}.", suffix=".tmp", dir=outdir))
     except OSError as e:
         raise OutputError(f"{outdir}: cannot write output ({e.strerror or e})") from None
+    old: Path | None = None
     try:
         for name, data in files.items():
             (tmp / name).write_bytes(data)
         os.chmod(tmp, 0o755)
-        old = None
         if dest.exists():
             old = dest.with_name(f".{dest.name}.old")
             if old.exists():
@@ -233,6 +233,8 @@ def write_edition(edition: Edition, outdir: Path, write_joins: bool = True) -> P
             shutil.rmtree(old, ignore_errors=True)
     except OSError as e:
         shutil.rmtree(tmp, ignore_errors=True)
+        if old is not None and old.exists() and not dest.exists():
+            old.rename(dest)   # put the earlier output back
         raise OutputError(f"{dest}: cannot write output ({e.strerror or e})") from None
     return dest
 

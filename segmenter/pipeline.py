@@ -54,6 +54,13 @@ def plan(inputs: list[Path]) -> list[EditionInput]:
             parents = {f.resolve().parent for f in files}
             name = parents.pop().name if len(parents) == 1 else files[0].stem
         editions.append(EditionInput(name or "edition", files))
+    seen: set[str] = set()
+    for ed in editions:
+        if ed.name in seen and ed.files:
+            ed.errors.append(f"{ed.name}: another input of this run has the same edition name; "
+                             "run them separately (-o to another folder)")
+            ed.files = []
+        seen.add(ed.name)
     return editions
 
 

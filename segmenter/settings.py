@@ -32,6 +32,10 @@ class Settings:
     write_joins: bool = True
 
     def __post_init__(self) -> None:
+        if not isinstance(self.write_joins, bool):
+            raise SettingsError(f"setting write_joins={self.write_joins!r} must be true or false")
+        if isinstance(self.max_input_bytes, bool) or not isinstance(self.max_input_bytes, int):
+            raise SettingsError(f"setting max_input_bytes={self.max_input_bytes!r} must be a whole number")
         for name, (lo, hi) in _RANGES.items():
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not lo <= v <= hi:

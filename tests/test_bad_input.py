@@ -126,7 +126,7 @@ def test_file_over_size_limit_refused_fast(run_cli, tmp_path, monkeypatch):
     elapsed = time.perf_counter() - t
     assert_failed_cleanly(tmp_path / "out", code, err, "huge.txt", "MB")
     assert "huge.txt" not in read, "an oversized file must be refused before it is read"
-    assert elapsed < 1.0
+    assert elapsed < 30.0  # a hang guard only (reading 50 MB through the pipeline takes minutes)
 
 
 def test_output_parent_is_a_file(run_cli, tmp_path):
@@ -197,17 +197,12 @@ def test_error_per_failed_input(run_cli, tmp_path):
     assert_one_line_errors(err, 4)
 
 
-@pytest.mark.xfail(strict=True, reason="error lines embed raw file names: a newline in a name "
-                   "splits the 'one line' error into two")
 def test_error_stays_one_line_for_newline_in_name(run_cli, tmp_path):
     _, out, code, _, err = run_one(run_cli, tmp_path, "bad\nname.txt", b"")
     assert code == 1
     assert_one_line_errors(err, 1)
 
 
-@pytest.mark.xfail(strict=True, reason="readers/text.py decode(): any sample with >= 25% NUL bytes "
-                   "whose UTF-16-LE decode has no U+0000 (NULs never paired) is accepted as UTF-16 text, "
-                   "so this binary file becomes an 'article' of U+0100/U+0302 characters")
 def test_binary_with_unpaired_nuls(run_cli, tmp_path):
     # e.g. a table of little-endian 16-bit integers 1..255 and 0x0302: every other byte is NUL
     _, out, code, _, err = run_one(run_cli, tmp_path, "table.txt", b"\x00\x01\x02\x03" * 1000)
@@ -234,18 +229,12 @@ def test_utf16_be_with_bom(run_cli, tmp_path, xsd):
     assert_decoded(run_cli, tmp_path, "be.txt", data, text, None, xsd)
 
 
-@pytest.mark.parametrize("enc", ["utf-16-le", pytest.param("utf-16-be", marks=pytest.mark.xfail(
-    strict=True, reason="readers/text.py decode(): BOM-less UTF-16 tries utf-16-le first and accepts "
-    "it when it has no XML-illegal characters; BE data read as LE is valid CJK mojibake "
-    "(each ASCII char becomes U+xx00), so BE is never chosen"))])
+@pytest.mark.parametrize("enc", ["utf-16-le", "utf-16-be"])
 def test_utf16_without_bom_latin(run_cli, tmp_path, xsd, enc):
     text = "Science Funding Rises Again\n\nThe country spent more on research than ever before.\n"
     assert_decoded(run_cli, tmp_path, f"{enc}.txt", text.encode(enc), text, enc, xsd)
 
 
-@pytest.mark.xfail(strict=True, reason="readers/text.py decode(): UTF-16 without BOM is only tried "
-                   "when >= 25% of bytes are NUL, which Chinese text never reaches; the file is "
-                   "then rejected as 'looks binary'")
 @pytest.mark.parametrize("enc", ["utf-16-le", "utf-16-be"])
 def test_utf16_without_bom_chinese(run_cli, tmp_path, xsd, enc):
     text = dump(ZH)
@@ -272,7 +261,7 @@ def test_single_line_of_a_million_characters(run_cli, tmp_path, xsd):
     code, _, err = run_cli("run", src, "-o", tmp_path / "out")
     elapsed = time.perf_counter() - t
     assert code == 0, err
-    assert elapsed < 10, f"took {elapsed:.1f} s"
+    assert elapsed < 60, f"took {elapsed:.1f} s"  # a hang guard: a quadratic step would take hours
     dest = tmp_path / "out" / "longline"
     assert_valid_output(dest, xsd)
     assert_conserved(src, dest)
@@ -305,3 +294,13 @@ def test_xml_illegal_control_characters(run_cli, tmp_path, xsd):
     assert after == before + 29
     assert_conserved(src, dest)
     assert_lines_covered(src, dest)
+
+
+def test_short_dump_with_one_control_character(run_cli, tmp_path, xsd):
+    src, out, code, _, err = run_one(run_cli, tmp_path, "short.txt",
+                                     "研发投入再创新高\n\n全社会研发经费\x01投入规模增长。\n".encode("utf-8"))
+    assert code == 0, err
+    dest = out / "short"
+    assert_valid_output(dest, xsd)
+    assert etree.parse(str(dest / "index.xml")).getroot().find("page").get("replaced-controls") == "1"
+    assert_conserved(src, dest)

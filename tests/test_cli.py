@@ -136,3 +136,13 @@ def test_console_script_subprocess(tmp_path, xsd):
     usage = subprocess.run([str(SCRIPT), "frob"], capture_output=True, text=True, timeout=60)
     assert usage.returncode == 2
     assert_one_line_errors(usage.stderr, 1, prefix="segmenter")
+
+
+def test_same_folder_name_twice_loses_nothing_silently(run_cli, tmp_path):
+    for parent, text in (("x", PAGE_1), ("y", PAGE_2)):
+        (tmp_path / parent / "ed").mkdir(parents=True)
+        (tmp_path / parent / "ed" / "page.txt").write_text(text, encoding="utf-8")
+    code, out, err = run_cli("run", tmp_path / "x" / "ed", tmp_path / "y" / "ed", "-o", tmp_path / "out")
+    written = "".join(f.read_text(encoding="utf-8") for f in (tmp_path / "out").rglob("*.xml"))
+    both_kept = "第一版标题" in written and "第二版标题" in written
+    assert both_kept or code != 0, "one edition was overwritten and the run reported success"

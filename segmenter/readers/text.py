@@ -20,6 +20,22 @@ from ..settings import Settings
 #: a PDF or image has 10-30 %)
 BINARY_CONTROL_SHARE = 0.01
 
+#: ... but a few stray control characters in a short text dump are replaced and counted,
+#: not taken as binary
+BINARY_MIN_CONTROLS = 8
+#: share of characters a UTF-16 decode must have in text classes (CJK, printable ASCII,
+#: whitespace) to be taken; a wrong byte order gives rare Han/Hangul, binary gives controls
+UTF16_PLAUSIBLE_SHARE = 0.95
+
+
+def _plausible(text: str) -> float:
+    if not text:
+        return 0.0
+    from ..textutil import is_cjk
+    ok = sum(1 for c in text if (" " <= c <= "~") or c in "\n\r\t" or is_cjk(c))
+    return ok / len(text)
+
+
 #: the most frequent Han characters, simplified and traditional: a correct GB18030 / Big5
 #: decode of Chinese text has most of its Han characters among these (≥ 30 %), a wrong one
 #: almost none (< 10 %); used only to choose between the two legacy encodings
@@ -55,19 +71,22 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
             except UnicodeDecodeError as e:
                 raise InputError(f"{name}: has a {enc} byte-order mark but is not valid {enc} ({e.reason} at byte {e.start})") from None
     sample = data[:65536]
-    nul = sample.count(0)
-    if nul and nul * 4 >= len(sample):
-        # UTF-16 without a BOM: every other byte is NUL for ASCII, and for CJK the pattern
-        # still decodes cleanly; pick the byte order whose decode has no illegal characters
-        for enc in ("utf-16-le", "utf-16-be"):
+    if 0 not in sample:
+        try:
+            return data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            pass
+    if len(data) % 2 == 0:
+        # UTF-16 without a byte-order mark: take the byte order whose decode reads as text
+        best = max(((_plausible(data[:8192].decode(enc, errors="replace")), enc)
+                    for enc in ("utf-16-le", "utf-16-be")))
+        if best[0] >= UTF16_PLAUSIBLE_SHARE:
             try:
-                text = data.decode(enc)
+                return data.decode(best[1]), best[1]
             except UnicodeDecodeError:
-                continue
-            if not _XML_ILLEGAL_RE.search(text[:4096]):
-                return text, enc
+                pass
     controls = sum(1 for b in sample if b < 9 or 13 < b < 32 and b != 27)
-    if controls > BINARY_CONTROL_SHARE * len(sample):
+    if controls > max(BINARY_MIN_CONTROLS, BINARY_CONTROL_SHARE * len(sample)):
         raise InputError(f"{name}: looks binary ({controls} control bytes in the first {len(sample)}), not a text dump")
     try:
         return data.decode("utf-8"), "utf-8"
