@@ -22,7 +22,7 @@ from .continuity import continuity
 from . import lexicon
 from .lexicon import LEAD_RE, MAX_COLUMN_WIDTH, MAX_HEADING_WIDTH
 from .settings import Settings
-from .textutil import (display_width, drop_cjk_spaces, ends_sentence, join_pieces, may_end_paragraph,
+from .textutil import (cjk_ratio, display_width, drop_cjk_spaces, ends_sentence, join_pieces, may_end_paragraph,
                        starts_continuation)
 
 #: a line within this many display columns of its column's width is full (justified type
@@ -81,16 +81,22 @@ def _column_share(lines: list[Line]) -> float:
     return sum(1 for ln in lines if display_width(ln.text.strip()) <= MAX_COLUMN_WIDTH) / len(lines)
 
 
+#: share of CJK characters above which a block is Chinese text (Latin pieces cut at a line
+#: end are then joined without a space)
+CJK_CONTEXT_SHARE = 0.5
+
+
 def make_block(lines: list[Line]) -> Block:
     text, hyph = "", 0
+    ctx = cjk_ratio("".join(ln.text for ln in lines)) > CJK_CONTEXT_SHARE
     for ln in lines:
-        text, h = join_pieces(text, ln.text.strip())
+        text, h = join_pieces(text, ln.text.strip(), ctx)
         hyph += h
     return Block(lines=list(lines), text=text, soft_hyphens=hyph)
 
 
 def merge_blocks(a: Block, b: Block) -> Block:
-    text, h = join_pieces(a.text, b.text)
+    text, h = join_pieces(a.text, b.text, cjk_ratio(a.text + b.text) > CJK_CONTEXT_SHARE)
     return Block(lines=a.lines + b.lines, text=text, role=a.role,
                  soft_hyphens=a.soft_hyphens + b.soft_hyphens + h, jumps=a.jumps + b.jumps,
                  repeated=a.repeated + b.repeated, score=min(a.score, b.score))

@@ -56,11 +56,13 @@ def nonspace(text: str) -> str:
     return "".join(text.split())
 
 
-def join_pieces(left: str, right: str) -> tuple[str, int]:
+def join_pieces(left: str, right: str, cjk_context: bool = False) -> tuple[str, int]:
     """Join two line pieces of one paragraph.  Returns (text, soft hyphens removed).
 
     CJK meets anything: nothing between.  Latin meets Latin: one space, and a line-end
-    hyphen between two lowercase letters is removed (de-hyphenation) and counted.
+    hyphen between two lowercase letters is removed (de-hyphenation) and counted.  Inside
+    Chinese text (``cjk_context``) a Latin word or number cut by the line end ("A" ⏎ "I",
+    "2" ⏎ "024") is joined with nothing: Chinese type breaks them without a hyphen.
     """
     left = left.rstrip()
     right = right.lstrip()
@@ -70,6 +72,8 @@ def join_pieces(left: str, right: str) -> tuple[str, int]:
         return left, 0
     a, b = left[-1], right[0]
     if is_cjk(a) or is_cjk(b):
+        return left + right, 0
+    if cjk_context and a.isalnum() and b.isalnum():
         return left + right, 0
     if a == "-" and len(left) >= 2 and left[-2].isalpha() and left[-2].islower() and b.islower():
         return left[:-1] + right, 1
