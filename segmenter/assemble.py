@@ -28,7 +28,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from . import lexicon
 from .containers import (Article, Block, Edition, Figure, Join, Jump, NonArticle, NonArticleKind,
@@ -36,7 +35,7 @@ from .containers import (Article, Block, Edition, Figure, Join, Jump, NonArticle
 from .continuity import continuity
 from .layout import merge_blocks
 from .settings import Settings
-from .textutil import drop_cjk_spaces, ends_sentence, is_han, join_pieces, nonspace
+from .textutil import drop_cjk_spaces, ends_sentence, join_pieces, nonspace
 
 #: bonus for a head standing right before a body: position is evidence, content decides
 #: (seed 000: the headline of one article stands right before another's lead; its content
@@ -187,10 +186,13 @@ def cosine(a: list[str], b: list[str]) -> float:
 _LATIN_RE = re.compile(r"[A-Za-z]{2,}|\d+(?:\.\d+)?")
 
 
+_HAN_RUN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
+
+
 def tokens(text: str) -> list[str]:
     """Han bigrams plus Latin words and numbers: language-light 'words' for overlap scores."""
     t = nonspace(text)
-    out = [t[k:k + 2] for k in range(len(t) - 1) if is_han(t[k]) and is_han(t[k + 1])]
+    out = [run[k:k + 2] for run in _HAN_RUN_RE.findall(t) for k in range(len(run) - 1)]
     out += _LATIN_RE.findall(t)
     return out
 
@@ -313,6 +315,7 @@ class _Draft:
     figures: list[_Fig] = field(default_factory=list)
     joins: list[Join] = field(default_factory=list)
     orphans: list[Block] = field(default_factory=list)
+    _tokens: tuple[int, set[str]] | None = None
 
     def body_blocks(self) -> list[Block]:
         return [b for body in self.bodies for b in body.blocks]
@@ -320,12 +323,28 @@ class _Draft:
     def text(self) -> str:
         return (self.head.text() if self.head else "") + "".join(b.text for b in self.body_blocks())
 
+    def token_set(self) -> set[str]:
+        """Words of the draft, cached until its body changes (orphan and figure loops ask often)."""
+        key = sum(len(b.blocks) for b in self.bodies)
+        if self._tokens is None or self._tokens[0] != key:
+            self._tokens = (key, set(tokens(self.text())))
+        return self._tokens[1]
+
 
 def _span(blocks: list[Block]) -> Span:
     spans = [s for b in blocks for s in b.spans()]
     if not spans:
         return Span(0, 0, 0)
     return Span(spans[0].page, min(s.first for s in spans), max(s.last for s in spans))
+
+
+def _assign(score: np.ndarray, floor: float) -> list[tuple[int, int]]:
+    """One-to-one assignment maximising the total score, "no match" worth ``floor``; returns
+    the (row, column) pairs that beat the floor.  scipy is imported here, not at start-up."""
+    from scipy.optimize import linear_sum_assignment
+    n = score.shape[0]
+    rows, cols = linear_sum_assignment(-np.hstack([score, np.full((n, n), floor)]))
+    return [(int(i), int(j)) for i, j in zip(rows, cols) if j < score.shape[1] and score[i, j] >= floor]
 
 
 def assemble_page(page: Page, settings: Settings) -> tuple[list[_Draft], list[NonArticle]]:
@@ -352,21 +371,17 @@ def assemble_page(page: Page, settings: Settings) -> tuple[list[_Draft], list[No
                 if _precedes(units, hk, bk):
                     s += ADJACENT_HEAD_BONUS
                 score[i, j] = s
-        # "no match" columns: taking one is worth the threshold
-        pad = np.full((len(heads), len(heads)), settings.min_headline_score)
-        rows, cols = linear_sum_assignment(-np.hstack([score, pad]))
-        for i, j in zip(rows, cols):
-            if j < len(bodies) and score[i, j] >= settings.min_headline_score:
-                hk, bk = heads[i][0], bodies[j][0]
-                assigned_body[bk] = hk
-                adj = _precedes(units, hk, bk)
-                conf = min(1.0, score[i, j] - (ADJACENT_HEAD_BONUS if adj else 0.0))
-                conf = max(conf, ADJACENT_SCORE_FLOOR) if adj and conf >= settings.min_headline_score else conf
-                d = _Draft(head_parts[hk], [bodies[j][1]])
-                hb = head_parts[hk].blocks() or head_parts[hk].extra
-                d.joins.append(Join("headline", round(min(1.0, max(0.0, conf)), 3), _span(hb),
-                                    _span(bodies[j][1].blocks[:1])))
-                drafts[hk] = d
+        for i, j in _assign(score, settings.min_headline_score):
+            hk, bk = heads[i][0], bodies[j][0]
+            assigned_body[bk] = hk
+            adj = _precedes(units, hk, bk)
+            conf = min(1.0, score[i, j] - (ADJACENT_HEAD_BONUS if adj else 0.0))
+            conf = max(conf, ADJACENT_SCORE_FLOOR) if adj and conf >= settings.min_headline_score else conf
+            d = _Draft(head_parts[hk], [bodies[j][1]])
+            hb = head_parts[hk].blocks() or head_parts[hk].extra
+            d.joins.append(Join("headline", round(min(1.0, max(0.0, conf)), 3), _span(hb),
+                                _span(bodies[j][1].blocks[:1])))
+            drafts[hk] = d
     headless = [(bk, b) for bk, b in bodies if bk not in assigned_body]
     unplaced_heads = [(hk, h) for hk, h in heads if hk not in drafts]
 
@@ -374,25 +389,21 @@ def assemble_page(page: Page, settings: Settings) -> tuple[list[_Draft], list[No
     finished: list[_Draft] = list(drafts.values())
     starts = [(bk, b) for bk, b in headless if not _lead(b)]
     ends = [d for d in finished if d.body_blocks() and not ends_sentence(d.body_blocks()[-1].text)]
-    # a headless run with an unfinished end can also take a tail
     tail_taken: set[int] = set()
     if starts and ends:
         sc = np.zeros((len(ends), len(starts)))
         for i, d in enumerate(ends):
             for j, (bk, b) in enumerate(starts):
                 sc[i, j] = continuity(d.body_blocks()[-1].text, b.blocks[0].text)
-        pad = np.full((len(ends), len(ends)), settings.min_join_score)
-        rows, cols = linear_sum_assignment(-np.hstack([sc, pad]))
-        for i, j in zip(rows, cols):
-            if j < len(starts) and sc[i, j] >= settings.min_join_score:
-                bk, b = starts[j]
-                d = ends[i]
-                d.joins.append(Join("tail", round(float(sc[i, j]), 3), _span(d.body_blocks()[-1:]),
-                                    _span(b.blocks[:1])))
-                b.blocks[0].score = float(sc[i, j])
-                b.blocks[0].role = Role.BODY
-                _glue(d, b)
-                tail_taken.add(bk)
+        for i, j in _assign(sc, settings.min_join_score):
+            bk, b = starts[j]
+            d = ends[i]
+            d.joins.append(Join("tail", round(float(sc[i, j]), 3), _span(d.body_blocks()[-1:]),
+                                _span(b.blocks[:1])))
+            b.blocks[0].score = float(sc[i, j])
+            b.blocks[0].role = Role.BODY
+            _glue(d, b)
+            tail_taken.add(bk)
     headless = [(bk, b) for bk, b in headless if bk not in tail_taken]
 
     # headless runs: articles without headline, or orphans
@@ -407,7 +418,7 @@ def assemble_page(page: Page, settings: Settings) -> tuple[list[_Draft], list[No
         best, best_s = None, 0.0
         toks = tokens(text)
         for d in finished:
-            s = vocab.share(toks, set(tokens(d.text())))
+            s = vocab.share(toks, d.token_set())
             if s > best_s:
                 best, best_s = d, s
         if best is not None and best_s >= settings.min_orphan_score:
@@ -436,7 +447,7 @@ def assemble_page(page: Page, settings: Settings) -> tuple[list[_Draft], list[No
             toks = set(tokens(cap_text))
             best_s = 0.0
             for _, d in order:
-                s = len(toks & set(tokens(d.text()))) / len(toks) if toks else 0.0
+                s = len(toks & d.token_set()) / len(toks) if toks else 0.0
                 if s > best_s:
                     target, best_s = d, s
             if best_s < FIGURE_MIN_SIM:

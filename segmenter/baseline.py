@@ -13,10 +13,7 @@ article has confidence 1.0 and no ``<joins>``.
 from __future__ import annotations
 
 from .containers import (Article, Block, Edition, NonArticle, NonArticleKind, Paragraph, Role)
-from .errors import SegmenterError
-from .layout import layout_text
-from .pipeline import EditionInput, read_page
-from .roles import classify_page
+from .pipeline import EditionInput, read_edition
 from .settings import Settings
 
 __all__ = ["baseline_edition", "baseline_articles"]
@@ -28,16 +25,7 @@ _FURNITURE = {Role.MASTHEAD: NonArticleKind.MASTHEAD, Role.TOC: NonArticleKind.T
 def baseline_edition(ed: EditionInput, settings: Settings) -> Edition:
     """Segment one edition naively; unreadable pages are reported in ``ed.errors`` and
     skipped (as :func:`segmenter.pipeline.segment_edition` does)."""
-    edition = Edition(name=ed.name)
-    for f in ed.files:
-        try:
-            page = read_page(f, len(edition.pages) + 1, settings)
-        except SegmenterError as e:
-            ed.errors.append(str(e))
-            continue
-        layout_text(page, settings)
-        classify_page(page)
-        edition.pages.append(page)
+    edition = read_edition(ed, settings)
     articles: list[Article] = []
     others: list[NonArticle] = []
     for page in edition.pages:

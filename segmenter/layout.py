@@ -13,13 +13,12 @@ Scattered pieces far apart are the assembler's job; this module looks at neighbo
 
 from __future__ import annotations
 
-try:
-    from .columns import split_merged_columns
-except ImportError:  # pragma: no cover
-    def split_merged_columns(lines): return lines, 0
+from functools import lru_cache
+
+from . import lexicon
+from .columns import split_merged_columns
 from .containers import Block, Line, Page
 from .continuity import continuity
-from . import lexicon
 from .lexicon import LEAD_RE, MAX_COLUMN_WIDTH, MAX_HEADING_WIDTH
 from .settings import Settings
 from .textutil import (cjk_ratio, display_width, drop_cjk_spaces, ends_sentence, join_pieces, may_end_paragraph,
@@ -211,18 +210,20 @@ def rejoin_adjacent(blocks: list[Block], settings: Settings) -> list[Block]:
 
 
 def _continues(a: Block, b: Block, settings: Settings) -> bool:
-    score = continuity(a.text, b.text)
     if heading_like(a.text):
         # a heading is no broken paragraph: only kinsoku proves a continuation (a word formed
         # by chance across "聚焦两会" / "打造…" proves nothing)
-        return score >= 1.0
-    return score + ADJACENT_BONUS >= settings.min_join_score or not heading_like(b.text)
+        return starts_continuation(b.text)
+    if not heading_like(b.text):
+        return True            # a body piece ending mid-sentence goes on in the next body piece
+    return continuity(a.text, b.text) + ADJACENT_BONUS >= settings.min_join_score
 
 
 def _is_list_item(b: Block) -> bool:
     return bool(b.lines[0].markup) and b.lines[0].markup.split()[0] in ("-", "*", "+")
 
 
+@lru_cache(maxsize=4096)
 def heading_like(text: str, level: int = 0) -> bool:
     """Short, and no sentence punctuation inside: could be a headline, kicker or subhead."""
     t = drop_cjk_spaces(text.strip())

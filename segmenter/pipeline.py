@@ -73,6 +73,14 @@ def read_page(path: Path, number: int, settings: Settings) -> Page:
 
 def segment_edition(ed: EditionInput, settings: Settings) -> Edition:
     """Segment one edition; unreadable pages are reported in ``ed.errors`` and skipped."""
+    edition = read_edition(ed, settings)
+    assemble_edition(edition, settings)
+    return edition
+
+
+def read_edition(ed: EditionInput, settings: Settings) -> Edition:
+    """Read, lay out and classify the pages of one edition (everything before assembly);
+    unreadable pages are reported in ``ed.errors`` and skipped."""
     edition = Edition(name=ed.name)
     for f in ed.files:
         try:
@@ -83,7 +91,6 @@ def segment_edition(ed: EditionInput, settings: Settings) -> Edition:
         layout_text(page, settings)
         classify_page(page)
         edition.pages.append(page)
-    assemble_edition(edition, settings)
     return edition
 
 

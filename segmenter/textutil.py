@@ -19,6 +19,7 @@ def char_width(ch: str) -> int:
     return 2 if unicodedata.east_asian_width(ch) in ("W", "F", "A") else 1
 
 
+@lru_cache(maxsize=16384)
 def display_width(text: str) -> int:
     return sum(char_width(c) for c in text)
 
