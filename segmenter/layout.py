@@ -234,6 +234,7 @@ def heading_like(text: str, level: int = 0) -> bool:
     return not any(c in "。；;，,！？!?" for c in t) and not may_end_paragraph(t)
 
 
+@lru_cache(maxsize=16384)
 def standalone_line(text: str) -> bool:
     """A line that is a whole item by itself: a photo credit, a jump line, a TOC entry."""
     t = text.strip()

@@ -118,6 +118,12 @@ def ends_open(text: str) -> bool:
     return not ends_sentence(text)
 
 
+_CJK_CHARS_RE = re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
+                           "\U00020000-\U0003ffff" + re.escape(lexicon.CJK_QUOTES) + "]")
+_NONSPACE_RE = re.compile(r"\S")
+
+
 def cjk_ratio(text: str) -> float:
-    t = nonspace(text)
-    return sum(1 for c in t if is_cjk(c)) / len(t) if t else 0.0
+    """Share of CJK characters among the non-whitespace characters (same classes as is_cjk)."""
+    n = len(_NONSPACE_RE.findall(text))
+    return len(_CJK_CHARS_RE.findall(text)) / n if n else 0.0
