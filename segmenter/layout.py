@@ -131,6 +131,11 @@ def _reference_widths(lines: list[Line], widths: list[int]) -> list[int | None]:
     return out
 
 
+def settings_min_join() -> float:
+    """The join threshold used inside line breaking (the default setting's value)."""
+    return Settings().min_join_score
+
+
 def _short_open(texts: list[str], widths: list[int], ref: list[int | None], i: int) -> bool:
     """Line i ends no sentence and is much narrower than its column: a standalone line."""
     col = ref[i]
@@ -176,8 +181,15 @@ def _breaks(lines: list[Line], texts: list[str], widths: list[int], ref: list[in
     starts_paragraph = i == 0 or may_end_paragraph(texts[i - 1]) or lines[i - 1].heading_level > 0 \
         or heading_like(texts[i - 1])
     if wa >= col - HEADING_SLACK - (INDENT_WIDTH if starts_paragraph else 0):
-        # a column line running on, unless what follows is a standalone short line (a
-        # headline under a headline: a paragraph cannot end without punctuation there)
+        # a column line running on, unless it is a headline as wide as an indented first line:
+        # no punctuation at all, and the next line is no full column line either (it is the
+        # indented first line of the body); then only a word across the break says "runs on"
+        if starts_paragraph and not any(c in _BODY_PUNCT for c in ta) \
+                and widths[i + 1] < (ref[i + 1] or col) - FULL_SLACK and not ends_sentence(tb) \
+                and continuity(ta, tb) < settings_min_join():
+            return True
+        # … or what follows is a standalone short line (a headline under a headline: a
+        # paragraph cannot end without punctuation there)
         if i + 2 < len(lines) and lexicon.JUMP_FROM_RE.fullmatch(texts[i + 2]):
             return True        # the arriving part of a jump repeats its headline before the marker
         return _short_open(texts, widths, ref, i + 1) and i + 2 < len(lines) \
