@@ -104,6 +104,8 @@ def merge_blocks(a: Block, b: Block) -> Block:
 #: punctuation found in body text every few characters and never in a heading line: only
 #: lines that carry some are taken as evidence of a column's width
 _BODY_PUNCT = set("，。、；：！？“”‘’（）《》,.;:!?()")
+#: clause punctuation: a headline may carry quotes and brackets, but not these
+_CLAUSE_PUNCT = set("，。、；：！？,.;:!?")
 #: column lines looked at for a width estimate: up to this many punctuated column lines,
 #: within twice COLUMN_WINDOW lines on each side
 _REF_LINES = 2 * COLUMN_WINDOW
@@ -151,10 +153,10 @@ def _breaks(lines: list[Line], texts: list[str], widths: list[int], ref: list[in
         return True
     if b.markup and b.markup.split()[0] in ("-", "*", "+"):
         return True            # a list item starts a block
-    if standalone_line(ta) or LEAD_RE.match(tb) or standalone_line(tb):
-        return True            # credits, jump lines, TOC entries stand alone; a lead opens a block
     if a.hard_break and not b.blank_before:
         return False           # markdown: a hard break continues the same paragraph
+    if standalone_line(a.text.strip()) or LEAD_RE.match(tb) or standalone_line(b.text.strip()):
+        return True            # credits, jump lines, TOC entries stand alone; a lead opens a block
     if starts_continuation(tb):
         return False           # kinsoku: the next line cannot start a line of print
     wa = widths[i]
@@ -184,7 +186,7 @@ def _breaks(lines: list[Line], texts: list[str], widths: list[int], ref: list[in
         # a column line running on, unless it is a headline as wide as an indented first line:
         # no punctuation at all, and the next line is no full column line either (it is the
         # indented first line of the body); then only a word across the break says "runs on"
-        if starts_paragraph and not any(c in _BODY_PUNCT for c in ta) \
+        if starts_paragraph and not any(c in _CLAUSE_PUNCT for c in ta) \
                 and widths[i + 1] < (ref[i + 1] or col) - FULL_SLACK and not ends_sentence(tb) \
                 and continuity(ta, tb) < settings_min_join():
             return True
@@ -252,5 +254,9 @@ def standalone_line(text: str) -> bool:
     t = text.strip()
     if not t or display_width(t) > MAX_HEADING_WIDTH:
         return False
-    return bool(lexicon.CREDIT_RE.fullmatch(t) or lexicon.JUMP_FROM_RE.fullmatch(t)
-                or lexicon.JUMP_TO_RE.fullmatch(t) or lexicon.TOC_TITLE_RE.match(t))
+    if lexicon.CREDIT_RE.fullmatch(t) or lexicon.JUMP_FROM_RE.fullmatch(t) \
+            or lexicon.JUMP_TO_RE.fullmatch(t) or lexicon.TOC_TITLE_RE.match(t):
+        return True
+    # a standalone byline, or a dash-led subtitle (short, no clause punctuation)
+    return bool(lexicon.BYLINE_RE.match(text) or
+                (lexicon.SUBTITLE_RE.match(t) and not any(c in _CLAUSE_PUNCT for c in t)))
