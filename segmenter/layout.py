@@ -157,6 +157,8 @@ def _breaks(lines: list[Line], texts: list[str], widths: list[int], ref: list[in
         return False           # markdown: a hard break continues the same paragraph
     if standalone_line(a.text.strip()) or LEAD_RE.match(tb) or standalone_line(b.text.strip()):
         return True            # credits, jump lines, TOC entries stand alone; a lead opens a block
+    if tb.startswith("——") and not ta.endswith("—") and heading_like(tb):
+        return True            # a dash-led subtitle (a "——" cut at the line end is no subtitle)
     if starts_continuation(tb):
         return False           # kinsoku: the next line cannot start a line of print
     wa = widths[i]
@@ -257,6 +259,4 @@ def standalone_line(text: str) -> bool:
     if lexicon.CREDIT_RE.fullmatch(t) or lexicon.JUMP_FROM_RE.fullmatch(t) \
             or lexicon.JUMP_TO_RE.fullmatch(t) or lexicon.TOC_TITLE_RE.match(t):
         return True
-    # a standalone byline, or a dash-led subtitle (short, no clause punctuation)
-    return bool(lexicon.BYLINE_RE.match(text) or
-                (lexicon.SUBTITLE_RE.match(t) and not any(c in _CLAUSE_PUNCT for c in t)))
+    return bool(lexicon.BYLINE_RE.match(text))   # a standalone byline
