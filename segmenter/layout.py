@@ -67,7 +67,7 @@ def layout_text(page: Page, settings: Settings) -> None:
     ref = _reference_widths(lines, widths)
     groups: list[list[Line]] = [[lines[0]]]
     for i in range(len(lines) - 1):
-        if _breaks(lines, texts, widths, ref, i):
+        if _breaks(lines, texts, widths, ref, i, settings.min_join_score):
             groups.append([])
         groups[-1].append(lines[i + 1])
     blocks = [make_block(g) for g in groups]
@@ -133,18 +133,14 @@ def _reference_widths(lines: list[Line], widths: list[int]) -> list[int | None]:
     return out
 
 
-def settings_min_join() -> float:
-    """The join threshold used inside line breaking (the default setting's value)."""
-    return Settings().min_join_score
-
-
 def _short_open(texts: list[str], widths: list[int], ref: list[int | None], i: int) -> bool:
     """Line i ends no sentence and is much narrower than its column: a standalone line."""
     col = ref[i]
     return col is not None and widths[i] < col - HEADING_SLACK and not ends_sentence(texts[i])
 
 
-def _breaks(lines: list[Line], texts: list[str], widths: list[int], ref: list[int | None], i: int) -> bool:
+def _breaks(lines: list[Line], texts: list[str], widths: list[int], ref: list[int | None], i: int,
+            min_join: float = Settings().min_join_score) -> bool:
     a, b = lines[i], lines[i + 1]
     ta, tb = texts[i], texts[i + 1]
     if a.heading_level or b.heading_level or not ta or not tb:
@@ -190,7 +186,7 @@ def _breaks(lines: list[Line], texts: list[str], widths: list[int], ref: list[in
         # indented first line of the body); then only a word across the break says "runs on"
         if starts_paragraph and not any(c in _CLAUSE_PUNCT for c in ta) \
                 and widths[i + 1] < (ref[i + 1] or col) - FULL_SLACK and not ends_sentence(tb) \
-                and continuity(ta, tb) < settings_min_join():
+                and continuity(ta, tb) < min_join:
             return True
         # … or what follows is a standalone short line (a headline under a headline: a
         # paragraph cannot end without punctuation there)
