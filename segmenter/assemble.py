@@ -85,9 +85,9 @@ class _Fig:
 _Unit = _Head | _Body | _Fig | NonArticle
 
 
-def _kind_of(role: Role) -> NonArticleKind | None:
-    return {Role.MASTHEAD: NonArticleKind.MASTHEAD, Role.TOC: NonArticleKind.TOC,
-            Role.FOLIO: NonArticleKind.FOLIO}.get(role)
+#: page-furniture roles and the index.xml element each goes to
+FURNITURE_KINDS = {Role.MASTHEAD: NonArticleKind.MASTHEAD, Role.TOC: NonArticleKind.TOC,
+                   Role.FOLIO: NonArticleKind.FOLIO}
 
 
 def _units(blocks: list[Block]) -> list[_Unit]:
@@ -96,7 +96,7 @@ def _units(blocks: list[Block]) -> list[_Unit]:
     typical_gap = gaps[len(gaps) // 2] if gaps else 1
     for i, b in enumerate(blocks):
         last = units[-1] if units else None
-        kind = _kind_of(b.role)
+        kind = FURNITURE_KINDS.get(b.role)
         if kind is not None:
             if isinstance(last, NonArticle) and last.kind is kind:
                 last.blocks.append(b)
@@ -244,6 +244,14 @@ def _merge(blocks: list[Block], role: Role) -> Block | None:
     return out
 
 
+def _figure(f: _Fig) -> Figure:
+    """Caption lines joined as text; credit lines joined with a space (names stay apart)."""
+    fig = Figure(_merge(f.captions, Role.CAPTION), _merge(f.credits, Role.CREDIT))
+    if fig.credit is not None and len(f.credits) > 1:
+        fig.credit.text = " ".join(b.text for b in f.credits)
+    return fig
+
+
 def _head_parts(head: _Head) -> _HeadParts:
     parts = _HeadParts()
     headings: list[Block] = []
@@ -312,9 +320,8 @@ def _split_unrelated_kickers(units: list[_Unit]) -> list[_Unit]:
 class _Draft:
     head: _HeadParts | None
     bodies: list[_Body]
-    figures: list[_Fig] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
     joins: list[Join] = field(default_factory=list)
-    orphans: list[Block] = field(default_factory=list)
     _tokens: tuple[int, set[str]] | None = None
 
     def body_blocks(self) -> list[Block]:
@@ -458,11 +465,9 @@ def assemble_page(page: Page, settings: Settings) -> tuple[list[_Draft], list[No
         else:
             before = [d for k, d in order if k < fk]
             target = before[-1] if before else None
-        fig = Figure(_merge(f.captions, Role.CAPTION), _merge(f.credits, Role.CREDIT))
-        if fig.credit is not None and len(f.credits) > 1:
-            fig.credit.text = " ".join(b.text for b in f.credits)
+        fig = _figure(f)
         if target is not None:
-            target.figures.append(f)
+            target.figures.append(fig)
         else:
             others.append(NonArticle(NonArticleKind.FIGURE, f.captions + f.credits, fig))
     return [d for _, d in sorted(drafts.items())], others
@@ -536,11 +541,7 @@ def _to_article(d: _Draft) -> Article:
         for jb in body.jumps:
             a.continues.extend(j for j in jb.jumps if j.direction == "to")
     a.body = _paragraphs(blocks)
-    for f in d.figures:
-        fig = Figure(_merge(f.captions, Role.CAPTION), _merge(f.credits, Role.CREDIT))
-        if fig.credit is not None and len(f.credits) > 1:
-            fig.credit.text = " ".join(b.text for b in f.credits)
-        a.figures.append(fig)
+    a.figures = list(d.figures)
     a.joins = d.joins
     return a
 

@@ -12,15 +12,12 @@ article has confidence 1.0 and no ``<joins>``.
 
 from __future__ import annotations
 
-from .containers import (Article, Block, Edition, NonArticle, NonArticleKind, Paragraph, Role)
+from .containers import (Article, Block, Edition, NonArticle, Paragraph, Role)
+from .assemble import FURNITURE_KINDS
 from .pipeline import EditionInput, read_edition
 from .settings import Settings
 
 __all__ = ["baseline_edition", "baseline_articles"]
-
-_FURNITURE = {Role.MASTHEAD: NonArticleKind.MASTHEAD, Role.TOC: NonArticleKind.TOC,
-              Role.FOLIO: NonArticleKind.FOLIO}
-
 
 def baseline_edition(ed: EditionInput, settings: Settings) -> Edition:
     """Segment one edition naively; unreadable pages are reported in ``ed.errors`` and
@@ -47,7 +44,7 @@ def baseline_articles(blocks: list[Block]) -> tuple[list[Article], list[NonArtic
     others: list[NonArticle] = []
     current: Article | None = None
     for b in blocks:
-        kind = _FURNITURE.get(b.role)
+        kind = FURNITURE_KINDS.get(b.role)
         if kind is not None:
             last = others[-1] if others else None
             if last is not None and last.kind is kind and last.blocks and last.blocks[-1].page == b.page:

@@ -61,8 +61,6 @@ BYLINE_RE = re.compile(
     r"(?:记者|通讯员|实习生|特派记者|首席记者))"
     r"[\s\u3000]*[\u4e00-\u9fff·]{1,4}(?:[\s\u3000]+[\u4e00-\u9fff·]{1,4})*"
     r"(?:[\s\u3000]+(?:通讯员|实习生|记者)[\s\u3000]*[\u4e00-\u9fff·]{1,4}(?:[\s\u3000]+[\u4e00-\u9fff·]{1,4})*)*\s*$")
-#: a byline that wrapped: only names on the line ("胡喆", "王明 李华")
-NAMES_ONLY_RE = re.compile(r"^\s*[\u4e00-\u9fff·]{2,4}(?:[\s\u3000]+[\u4e00-\u9fff·]{1,4})*\s*$")
 #: closing note at the end of a body: （新华社北京12月6日电）, （记者 王明 李华）, （本报记者 王明）
 CLOSING_NOTE_RE = re.compile(
     r"[（(]\s*(?:[^（）()]{0,16}?\d{1,2}月\d{1,2}日电|(?:本报|新华社)?(?:记者|通讯员|编辑)[^（）()]{1,30}"
@@ -99,12 +97,6 @@ FOLIO_RE = re.compile(
 SUBTITLE_RE = re.compile(r"^\s*(?:——|—|--|──)")
 #: labels of columns (栏目题), printed above headlines like a kicker
 COLUMN_LABEL_RE = re.compile(r"(?:问答|专栏|观察|视点|关注|聚焦|走进|一线|特稿|快评|短评|时评|新闻|要闻|速递|动态|纵深|访谈|专访|调查|综述|故事|手记)$")
-#: section subheads: 一、 二、 / （一） / ◆ ■ markers
-SUBHEAD_MARK_RE = re.compile(rf"^\s*(?:[{ORNAMENTS}]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])")
-#: words that open a new paragraph after a full line ending in 。 (ambiguous paragraph end)
-PARAGRAPH_OPENER_RE = re.compile(
-    r"^\s*(?:“|此外|另外|同时|目前|据介绍|据了解|记者了解到|下一步|其中|与此同时|然而|但是|因此|总之|"
-    r"近年来|今年以来|截至|展望|[\u4e00-\u9fff]{2,6}(?:表示|介绍|指出|认为|说)[，,：:])")
 
 # --- heuristic sizes (display width: CJK 2, ASCII 1) ----------------------------------------
 #: widest line still taken for one printed column line; tuned on the seeds (columns of 13-22

@@ -112,10 +112,6 @@ def starts_continuation(text: str) -> bool:
     return bool(t) and (t[0] in lexicon.NO_LINE_START or (t[0].isascii() and t[0].islower()))
 
 
-def ends_open(text: str) -> bool:
-    """The text ends where no paragraph may end: on an opening bracket/quote, a comma-like
-    mark, or in the middle of a word (no sentence-final punctuation)."""
-    return not ends_sentence(text)
 
 
 _CJK_CHARS_RE = re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
