@@ -5,7 +5,11 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test bench clean
 
+# Debian packages: poppler-utils gives pdftotext, the `pdftotext -layout` baseline of issue #3
+DEBS := poppler-utils
+
 $(STAMP): pyproject.toml
+	command -v pdftotext >/dev/null || (apt-get update -q && apt-get install -y -q $(DEBS))
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'

@@ -35,6 +35,14 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--no-joins", action="store_true", help="do not write the <joins> decision record")
     r.add_argument("--baseline", action="store_true",
                    help="naive baseline instead of segmenter (each headline-like line starts an article)")
+    r.add_argument("--extractor", choices=("pymupdf", "pdftotext", "pdfplumber"), default=None,
+                   help="PDF baseline: take the text of each PDF page from this extractor "
+                        "(PyMuPDF get_text(sort=True), pdftotext -layout, pdfplumber extract_text()) "
+                        "and feed it to segmenter's text-dump path instead of reading the layout")
+    g = sub.add_parser("synth", help="generate newspaper pages with exact gold (PDF, gold XML, text dumps)")
+    g.add_argument("--pages", type=int, default=4, metavar="N", help="number of pages (default 4)")
+    g.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
+    g.add_argument("-o", "--output", type=Path, required=True, metavar="DIR")
     e = sub.add_parser("eval", help="score OUT_DIR against GOLD_DIR")
     e.add_argument("gold", type=Path, metavar="GOLD_DIR")
     e.add_argument("out", type=Path, metavar="OUT_DIR")
@@ -82,6 +90,9 @@ def _run(args: argparse.Namespace) -> int:
             if args.baseline:
                 from .baseline import baseline_edition
                 edition = baseline_edition(ed, settings)
+            elif args.extractor:
+                from .pdfbaselines import extractor_edition
+                edition = extractor_edition(ed, settings, args.extractor)
             else:
                 edition = segment_edition(ed, settings)
             for msg in ed.errors:
@@ -109,11 +120,20 @@ def _eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def _synth(args: argparse.Namespace) -> int:
+    from .synth import generate
+    if not 1 <= args.pages <= 1000:
+        raise _Usage(f"segmenter synth: error: --pages must be 1..1000, got {args.pages}")
+    result = generate(args.pages, args.seed, args.output)
+    print(result.summary())
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         args = _parser().parse_args(argv)
-        return _run(args) if args.cmd == "run" else _eval(args)
+        return {"run": _run, "eval": _eval, "synth": _synth}[args.cmd](args)
     except _Usage as ex:
         _say(str(ex))
         return 2

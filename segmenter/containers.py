@@ -29,6 +29,32 @@ class BBox:
         return BBox(min(self.x0, other.x0), min(self.y0, other.y0),
                     max(self.x1, other.x1), max(self.y1, other.y1))
 
+    @property
+    def width(self) -> float:
+        return self.x1 - self.x0
+
+    @property
+    def height(self) -> float:
+        return self.y1 - self.y0
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.y0 + self.y1) / 2
+
+    def x_overlap(self, other: "BBox") -> float:
+        return max(0.0, min(self.x1, other.x1) - max(self.x0, other.x0))
+
+    def y_overlap(self, other: "BBox") -> float:
+        return max(0.0, min(self.y1, other.y1) - max(self.y0, other.y0))
+
+    def contains(self, other: "BBox", slack: float = 0.0) -> bool:
+        return (self.x0 - slack <= other.x0 and self.y0 - slack <= other.y0
+                and other.x1 <= self.x1 + slack and other.y1 <= self.y1 + slack)
+
 
 class Role(str, enum.Enum):
     """What a block is on the page.  Head roles first, then body, then page furniture."""
@@ -66,6 +92,9 @@ class Line:
     bbox: BBox | None = None   # geometry, for PDF and scan input
     size: float | None = None  # font size / glyph height, for PDF and scan input
     bold: bool = False
+    vertical: bool = False     # set top-down (竖排): text is read top-down, lines right-to-left
+    font: str = ""             # font name as the PDF gives it (subset prefix removed); a hint only
+    conf: float | None = None  # OCR confidence 0..1 (scans); None for text layers
 
     @property
     def src(self) -> "Span":
@@ -214,6 +243,24 @@ class NonArticle:
     figure: Figure | None = None    # for kind FIGURE
 
 
+class GraphicKind(str, enum.Enum):
+    RULE = "rule"      # a thin drawn line or thin filled rectangle (separator)
+    BOX = "box"        # a stroked rectangle (frame around a boxed article or an ad)
+    IMAGE = "image"    # an image, or a large filled rectangle standing for a photo
+
+
+@dataclass(frozen=True, slots=True)
+class Graphic:
+    """Non-text geometry of a PDF or scanned page that structures it."""
+
+    kind: GraphicKind
+    bbox: BBox
+
+    @property
+    def horizontal(self) -> bool:
+        return self.bbox.width >= self.bbox.height
+
+
 @dataclass(slots=True)
 class Page:
     number: int                # 1-based within the edition
@@ -225,6 +272,11 @@ class Page:
     lines: list[Line] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
     replaced_controls: int = 0  # XML-illegal control characters replaced by U+FFFD
+    width: float = 0.0         # page size in points (PDF) or pixels (scan); 0 for text dumps
+    height: float = 0.0
+    graphics: list[Graphic] = field(default_factory=list)  # rules, boxes, images (PDF / scan)
+    printed: int | None = None  # the page number as printed (第N版) or known from the input
+    source_page: int = 0       # 1-based page index inside a multi-page input file (PDF, TIFF)
 
 
 @dataclass(slots=True)
