@@ -512,6 +512,12 @@ def assemble_edition(edition: Edition, settings: Settings) -> None:
     articles: list[Article] = []
     others: list[NonArticle] = []
     for page in edition.pages:
+        if page.kind != "text":
+            from .geoassemble import assemble_geometry
+            page_articles, page_others = assemble_geometry(page)
+            articles.extend(page_articles)
+            others.extend(page_others)
+            continue
         drafts, page_others = assemble_page(page, settings)
         others.extend(page_others)
         for d in drafts:
@@ -602,6 +608,8 @@ def _link_jumps(articles: list[Article], edition: Edition) -> list[Article]:
 
 
 def _printed_number(page: Page) -> int:
+    if page.printed is not None:
+        return page.printed
     digits = re.findall(r"\d+", page.name.rsplit(".", 1)[0])
     return int(digits[-1]) if digits else page.number
 

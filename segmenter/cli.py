@@ -44,8 +44,11 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
     g.add_argument("-o", "--output", type=Path, required=True, metavar="DIR")
     e = sub.add_parser("eval", help="score OUT_DIR against GOLD_DIR")
-    e.add_argument("gold", type=Path, metavar="GOLD_DIR")
-    e.add_argument("out", type=Path, metavar="OUT_DIR")
+    e.add_argument("gold", type=Path, metavar="GOLD_DIR",
+                   help="one gold edition folder (with index.xml) or a folder of them")
+    e.add_argument("out", type=Path, metavar="OUT_DIR",
+                   help="one output edition folder or a folder of them; folders of editions are "
+                        "paired by name, a single gold edition with the single output edition")
     e.add_argument("--json", action="store_true", help="print JSON instead of a table")
     return p
 

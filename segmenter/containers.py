@@ -135,6 +135,11 @@ class Block:
     repeated: list["Block"] = field(default_factory=list)  # identical copies printed again (converter)
     score: float = 1.0         # confidence of the decision that made this block what it is
     joins_previous: bool = False  # continues the paragraph before it (a tail joined to its head)
+    # geometry (PDF and scan pages): the column run this block is a piece of, and whether its
+    # first line visibly opens a paragraph (indent) / its last line visibly closes one (short)
+    run: int = -1
+    opens: bool = True
+    closes: bool = True
 
     @property
     def page(self) -> int:
@@ -155,10 +160,32 @@ class Block:
     def spans(self) -> list[Span]:
         return spans_of(self.lines)
 
+    @property
+    def bbox(self) -> BBox | None:
+        """Union of the lines' boxes (PDF and scan blocks), None for text dumps."""
+        out: BBox | None = None
+        for ln in self.lines:
+            if ln.bbox is not None:
+                out = ln.bbox if out is None else out.union(ln.bbox)
+        return out
+
+    @property
+    def size(self) -> float:
+        """Font size of the block: the size of most of its characters (0 for text dumps)."""
+        sizes = [(len(ln.text), ln.size) for ln in self.lines if ln.size]
+        return max(sizes)[1] if sizes else 0.0
+
 
 def spans_of(lines: list[Line]) -> list[Span]:
     """Collapse lines into spans of consecutive line numbers per page (input order kept);
-    blank lines between two lines of one block belong to the span ("28-30", not "28,30")."""
+    blank lines between two lines of one block belong to the span ("28-30", not "28,30").
+    Lines with geometry (one block = one piece of one column) give one box per page."""
+    if lines and lines[0].bbox is not None:
+        boxes: dict[int, BBox] = {}
+        for ln in lines:
+            if ln.bbox is not None:
+                boxes[ln.page] = ln.bbox if ln.page not in boxes else boxes[ln.page].union(ln.bbox)
+        return [Span(pg, 0, 0, bb) for pg, bb in boxes.items()]
     out: list[Span] = []
     for ln in lines:
         if ln.bbox is None and out and out[-1].page == ln.page and out[-1].bbox is None \

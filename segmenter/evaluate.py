@@ -17,7 +17,21 @@ for every metric:
 * paragraph-boundary P/R/F1: inside matched pairs, predicted paragraph starts mapped into
   gold coordinates through the LCS alignment must land exactly on a gold paragraph start;
 * caption placement: gold captions found in the matched predicted article's figures (or,
-  for captions of index-level figures, among the predicted index.xml figures).
+  for captions of index-level figures, among the predicted index.xml figures);
+* jump links: over gold *jumped* articles, the share that are matched to a predicted
+  article that holds the text of every part and whose jump elements are all linked.
+
+A gold article is *jumped* when it has a ``<continued>`` or ``<continues>`` element and its
+other part is in the edition too: its body ``src`` names two or more pages ("p1:…;p3:…",
+"1:12-19,3:4-9") or one of its jump elements says ``linked="true"``.  (A lone
+``<continued>`` of a one-page dump, whose other part was never given, does not count.)  Its
+prediction is correct when the pair is a match, every page part of the gold body (the body
+``<p>``/``<h>`` whose ``src`` names that page) has >= 90 % of its characters aligned in the
+pair's LCS alignment, and the predicted article has at least one jump element, all with
+``linked="true"``.
+
+GOLD_DIR and OUT_DIR are each either one edition folder (it holds index.xml) or a folder of
+edition folders; see :func:`evaluate` for how they are paired.
 
 Counts are kept in :class:`Scores`; overall figures are micro-averages (sum the counts,
 then divide).
@@ -25,6 +39,7 @@ then divide).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -82,6 +97,8 @@ class Scores:
     boundaries_correct: int = 0
     captions_gold: int = 0
     captions_placed: int = 0
+    jumps_gold: int = 0       # gold jumped articles (parts on two pages of the edition)
+    jumps_correct: int = 0    # of those: matched, every part present, all jumps linked
 
     # articles
     @property
@@ -131,9 +148,14 @@ class Scores:
     def caption_placement(self) -> float:
         return _ratio(self.captions_placed, self.captions_gold, 1.0)
 
+    # jumps
+    @property
+    def jump_links(self) -> float:
+        return _ratio(self.jumps_correct, self.jumps_gold, 1.0)
+
     DERIVED = ("article_precision", "article_recall", "article_f1", "text_recall",
                "text_precision", "headline_accuracy", "paragraph_precision",
-               "paragraph_recall", "paragraph_f1", "caption_placement")
+               "paragraph_recall", "paragraph_f1", "caption_placement", "jump_links")
 
     def __add__(self, other: "Scores") -> "Scores":
         if not isinstance(other, Scores):
@@ -221,6 +243,15 @@ def _captions(el) -> list[str]:
     return out
 
 
+_SRC_PAGE_RE = re.compile(r"(?:^|[,;])\s*p?(\d+):")
+
+
+def _src_pages(src: str | None) -> frozenset[int]:
+    """Pages named by a ``src`` ("p3:x0,…;p4:…" or "1:40,2:3-9"); empty for a one-page
+    text dump ("12-19"), which names no page."""
+    return frozenset(int(m) for m in _SRC_PAGE_RE.findall(src or ""))
+
+
 @dataclass
 class _Article:
     name: str                 # file name, for messages
@@ -228,6 +259,18 @@ class _Article:
     headline: str             # whitespace-free headline ("" when absent)
     boundaries: frozenset[int]  # offsets in ``text`` where a body p/h other than the first starts
     captions: list[str]
+    # page -> (start, end) offsets in ``text`` of the body p/h whose src names that page
+    parts: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    jumps: list[str | None] = field(default_factory=list)  # linked="…" of each jump element
+
+    @property
+    def jumped(self) -> bool:
+        """A jump whose other part is in the edition too (see the module docstring)."""
+        return bool(self.jumps) and (len(self.parts) >= 2 or "true" in self.jumps)
+
+    @property
+    def jumps_linked(self) -> bool:
+        return bool(self.jumps) and all(v == "true" for v in self.jumps)
 
 
 def _read_article(path: Path) -> _Article:
@@ -244,17 +287,21 @@ def _read_article(path: Path) -> _Article:
     pos = sum(map(len, parts))
     body_start = pos
     starts: set[int] = set()
+    pages: dict[int, list[tuple[int, int]]] = {}
     for body in _children(root, "body"):
         for c in _children(body):
             if _local(c) in ("p", "h"):
                 starts.add(pos)
                 t = _text_of(c)
                 parts.append(t)
+                for page in _src_pages(c.get("src")):
+                    pages.setdefault(page, []).append((pos, pos + len(t)))
                 pos += len(t)
     text = "".join(parts)
     # the body start itself is no boundary; nor is the end (trailing empty paragraphs)
     bounds = frozenset(b for b in starts if body_start < b < len(text))
-    return _Article(path.name, text, headline, bounds, _captions(root))
+    jumps = [c.get("linked") for c in _children(root) if _local(c) in ("continued", "continues")]
+    return _Article(path.name, text, headline, bounds, _captions(root), pages, jumps)
 
 
 @dataclass
@@ -386,6 +433,23 @@ def _boundary_hits(gold: _Article, pred: _Article) -> int:
     return len(mapped & gold.boundaries)
 
 
+def _parts_present(gold: _Article, pred: _Article) -> bool:
+    """Every page part of the gold body has >= 90 % of its characters aligned with the
+    prediction in the pair's LCS alignment."""
+    aligned = np.zeros(len(gold.text) + 1, dtype=np.int64)  # prefix sums of aligned chars
+    hit = np.zeros(len(gold.text), dtype=bool)
+    for op in LCSseq.opcodes(gold.text, pred.text):
+        if op.tag == "equal":
+            hit[op.src_start:op.src_end] = True
+    aligned[1:] = np.cumsum(hit)
+    for ranges in gold.parts.values():
+        total = sum(e - s for s, e in ranges)
+        got = sum(int(aligned[e] - aligned[s]) for s, e in ranges)
+        if 10 * got < 9 * total:
+            return False
+    return True
+
+
 def _score(gold: _Edition, pred: _Edition) -> Scores:
     s = Scores(
         gold_articles=len(gold.articles),
@@ -395,6 +459,7 @@ def _score(gold: _Edition, pred: _Edition) -> Scores:
         boundaries_gold=sum(len(a.boundaries) for a in gold.articles),
         boundaries_pred=sum(len(a.boundaries) for a in pred.articles),
         captions_gold=sum(len(a.captions) for a in gold.articles) + len(gold.index_captions),
+        jumps_gold=sum(a.jumped for a in gold.articles),
     )
     pairs = _assign([a.text for a in gold.articles], [a.text for a in pred.articles])
     for i, j, lcs in pairs:
@@ -408,6 +473,7 @@ def _score(gold: _Edition, pred: _Edition) -> Scores:
         s.headlines_correct += g.headline == p.headline
         s.boundaries_correct += _boundary_hits(g, p)
         s.captions_placed += _multiset_hits(g.captions, p.captions)
+        s.jumps_correct += g.jumped and p.jumps_linked and _parts_present(g, p)
     s.captions_placed += _multiset_hits(gold.index_captions, pred.index_captions)
     return s
 
@@ -426,39 +492,95 @@ def score_edition(gold_edition_dir: Path, pred_edition_dir: Path) -> Scores:
     return _score(gold, pred)
 
 
+def _is_edition(d: Path) -> bool:
+    """An edition folder is one that holds an index.xml."""
+    return (d / "index.xml").is_file()
+
+
 def _edition_dirs(d: Path) -> dict[str, Path]:
     return {p.name: p for p in sorted(d.iterdir()) if p.is_dir() and not p.name.startswith(".")}
 
 
+def _edition_name(d: Path) -> str:
+    """The name in an edition folder's index.xml, else the folder's name."""
+    name = _parse(d / "index.xml", "edition").get("name") if _is_edition(d) else None
+    return name or d.name
+
+
+def _pairs(gold_dir: Path, out_dir: Path, notes: list[str]) -> list[tuple[str, Path, Path | None]]:
+    """(label, gold edition folder, output edition folder or None) for every gold edition.
+
+    * GOLD is one edition folder: it is scored against OUT if OUT is one edition folder too,
+      else against the only edition folder inside OUT, whatever the names.
+    * GOLD is a folder of editions and OUT one edition folder: GOLD must hold exactly one
+      edition, which is scored against OUT.
+    * both are folders of editions: editions are paired by folder name; a gold edition
+      missing from OUT is scored against an empty prediction, editions only in OUT are
+      ignored (both noted).
+    """
+    if _is_edition(gold_dir):
+        label = _edition_name(gold_dir)
+        if _is_edition(out_dir):
+            if out_dir.name != label:
+                notes.append(f"edition {label}: scored against {out_dir.name}")
+            return [(label, gold_dir, out_dir)]
+        inside = [d for d in _edition_dirs(out_dir).values() if _is_edition(d)]
+        if len(inside) > 1:
+            raise EvalError(
+                f"{gold_dir} is one edition but {out_dir} holds {len(inside)} editions "
+                f"({', '.join(d.name for d in inside)}): give the output edition folder itself")
+        if not inside:
+            notes.append(f"edition {label}: no edition folder in {out_dir}, scored as empty")
+            return [(label, gold_dir, None)]
+        if inside[0].name != label:
+            notes.append(f"edition {label}: scored against {inside[0].name}")
+        return [(label, gold_dir, inside[0])]
+    gold_eds = _edition_dirs(gold_dir)
+    if _is_edition(out_dir):
+        if len(gold_eds) != 1:
+            raise EvalError(
+                f"{out_dir} is one edition but {gold_dir} holds {len(gold_eds)} gold editions: "
+                f"give the gold edition folder itself")
+        (label, g), = gold_eds.items()
+        if out_dir.name != label:
+            notes.append(f"edition {label}: scored against {out_dir.name}")
+        return [(label, g, out_dir)]
+    out_eds = _edition_dirs(out_dir)
+    if not gold_eds:
+        notes.append(f"no edition folders in {gold_dir}")
+    pairs: list[tuple[str, Path, Path | None]] = []
+    for name in sorted(gold_eds):
+        if name not in out_eds:
+            notes.append(f"edition {name}: missing from output, scored as empty")
+        pairs.append((name, gold_eds[name], out_eds.get(name)))
+    extra = sorted(set(out_eds) - set(gold_eds))
+    if extra:
+        notes.append(f"ignored (no gold): {', '.join(extra)}")
+    return pairs
+
+
 def evaluate(gold_dir: Path, out_dir: Path) -> EvalReport:
-    """Score every gold edition folder of ``gold_dir`` against the same-named folder of
-    ``out_dir``.  A gold edition missing from ``out_dir`` is scored against an empty
-    prediction; editions only in ``out_dir`` are ignored (and noted)."""
+    """Score the gold editions of ``gold_dir`` against the editions of ``out_dir``.
+
+    Each of the two is an edition folder (it holds index.xml) or a folder of edition
+    folders.  Folders of editions are paired by name; a single gold edition is paired with a
+    single output edition whatever their names (see :func:`_pairs`).  An ambiguous pairing
+    raises :class:`EvalError`."""
     gold_dir, out_dir = Path(gold_dir), Path(out_dir)
     for d, what in ((gold_dir, "gold"), (out_dir, "output")):
         if not d.is_dir():
             raise EvalError(f"{d}: {what} directory not found")
-    gold_eds, out_eds = _edition_dirs(gold_dir), _edition_dirs(out_dir)
     report = EvalReport()
-    if not gold_eds:
-        report.notes.append(f"no edition folders in {gold_dir}")
-    for name in sorted(gold_eds):
-        gold = _read_edition(gold_eds[name])
-        if name in out_eds:
-            pred = _read_edition(out_eds[name])
-        else:
-            pred = _Edition([], [])
-            report.notes.append(f"edition {name}: missing from output, scored as empty")
-        report.editions[name] = _score(gold, pred)
-    extra = sorted(set(out_eds) - set(gold_eds))
-    if extra:
-        report.notes.append(f"ignored (no gold): {', '.join(extra)}")
+    for label, g, o in _pairs(gold_dir, out_dir, report.notes):
+        gold = _read_edition(g)
+        pred = _read_edition(o) if o is not None else _Edition([], [])
+        report.editions[label] = _score(gold, pred)
     report.overall = sum(report.editions.values(), Scores())
     return report
 
 
 COLUMNS = ("", "articles g/p", "art P", "art R", "art F1", "text R", "text P", "headline",
-           "para F1", "captions")
+           "para F1", "captions", "jumps g", "jump links")
 
 
 def render_table(rows: list[tuple[str, Scores]]) -> str:
@@ -470,6 +592,7 @@ def render_table(rows: list[tuple[str, Scores]]) -> str:
             *(f"{getattr(s, name):.3f}" for name in (
                 "article_precision", "article_recall", "article_f1", "text_recall",
                 "text_precision", "headline_accuracy", "paragraph_f1", "caption_placement")),
+            str(s.jumps_gold), f"{s.jump_links:.3f}",
         ])
     table = [list(COLUMNS)] + body
     widths = [max(len(r[k]) for r in table) for k in range(len(COLUMNS))]

@@ -161,6 +161,13 @@ class _Writer:
             el.set("lines", str(max((ln.lineno for ln in p.lines), default=0)))
             if p.replaced_controls:
                 el.set("replaced-controls", str(p.replaced_controls))
+            if p.source_page:
+                el.set("source-page", str(p.source_page))
+            if p.width:
+                el.set("width", f"{p.width:.1f}")
+                el.set("height", f"{p.height:.1f}")
+            if p.printed is not None:
+                el.set("printed", str(p.printed))
         for a in self.ed.articles:
             el = etree.SubElement(root, "article")
             el.set("id", a.id)

@@ -16,7 +16,8 @@ from .settings import Settings
 #: file endings read as text dumps (content decides markdown or not, never the ending)
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 #: endings recognised but handled by later readers
-LATER_SUFFIXES = {".pdf": "PDF input", ".png": "scanned-page input", ".jpg": "scanned-page input",
+PDF_SUFFIXES = (".pdf",)
+LATER_SUFFIXES = {".png": "scanned-page input", ".jpg": "scanned-page input",
                   ".jpeg": "scanned-page input", ".tif": "scanned-page input", ".tiff": "scanned-page input"}
 
 
@@ -38,10 +39,10 @@ def plan(inputs: list[Path]) -> list[EditionInput]:
     for p in inputs:
         if p.is_dir():
             pages = sorted(f for f in p.iterdir() if f.is_file() and not f.name.startswith(".")
-                           and f.suffix.lower() in TEXT_SUFFIXES + tuple(LATER_SUFFIXES))
+                           and f.suffix.lower() in TEXT_SUFFIXES + PDF_SUFFIXES + tuple(LATER_SUFFIXES))
             ed = EditionInput(p.resolve().name or "edition", pages)
             if not pages:
-                ed.errors.append(f"{p}: folder holds no .txt or .md page files")
+                ed.errors.append(f"{p}: folder holds no .txt, .md or .pdf page files")
             editions.append(ed)
         elif p.exists():
             files.append(p)
@@ -67,8 +68,29 @@ def plan(inputs: list[Path]) -> list[EditionInput]:
 def read_page(path: Path, number: int, settings: Settings) -> Page:
     suffix = path.suffix.lower()
     if suffix in LATER_SUFFIXES:
-        raise InputError(f"{path.name}: {LATER_SUFFIXES[suffix]} is not supported yet (text and markdown dumps only)")
+        raise InputError(f"{path.name}: {LATER_SUFFIXES[suffix]} is not supported yet (text dumps and PDFs only)")
     return read_text(path, number, settings)
+
+
+def read_pages(path: Path, number: int, settings: Settings, errors: list[str]) -> list[Page]:
+    """The pages of one input file, laid out and classified, numbered from ``number``;
+    problems of single pages (a PDF page without text layer …) go to ``errors``."""
+    if path.suffix.lower() in PDF_SUFFIXES:
+        from .geolayout import layout_geometry
+        from .georoles import classify_geometry
+        from .readers.pdf import read_pdf
+        pages, problems = read_pdf(path, number, settings)
+        errors.extend(problems)
+        for page in pages:
+            layout_geometry(page)
+            classify_geometry(page)
+        if not pages and not problems:
+            raise InputError(f"{path.name}: no readable page")
+        return pages
+    page = read_page(path, number, settings)
+    layout_text(page, settings)
+    classify_page(page)
+    return [page]
 
 
 def segment_edition(ed: EditionInput, settings: Settings) -> Edition:
@@ -84,13 +106,9 @@ def read_edition(ed: EditionInput, settings: Settings) -> Edition:
     edition = Edition(name=ed.name)
     for f in ed.files:
         try:
-            page = read_page(f, len(edition.pages) + 1, settings)
+            edition.pages.extend(read_pages(f, len(edition.pages) + 1, settings, ed.errors))
         except SegmenterError as e:
             ed.errors.append(str(e))
-            continue
-        layout_text(page, settings)
-        classify_page(page)
-        edition.pages.append(page)
     return edition
 
 

@@ -10,6 +10,7 @@ from .errors import SettingsError
 
 _RANGES = {
     "max_input_bytes": (1, 1 << 34),
+    "max_pdf_bytes": (1, 1 << 36),
     "min_join_score": (0.0, 1.0),
     "min_headline_score": (0.0, 1.0),
     "min_orphan_score": (0.0, 1.0),
@@ -21,6 +22,8 @@ class Settings:
     #: refuse text inputs larger than this: a dump of one page is < 0.5 MB and a whole
     #: 100-page edition < 20 MB; a bigger "page" is almost surely not one (split it)
     max_input_bytes: int = 20 * 1024 * 1024
+    #: refuse PDFs larger than this: a 200-page broadsheet edition with photos is ~200 MB
+    max_pdf_bytes: int = 512 * 1024 * 1024
     #: below this continuity score a dangling end and a dangling start are not joined
     #: (tuned on the seeds: true joins score ≥ 0.55, false candidates ≤ 0.35)
     min_join_score: float = 0.45
@@ -34,8 +37,10 @@ class Settings:
     def __post_init__(self) -> None:
         if not isinstance(self.write_joins, bool):
             raise SettingsError(f"setting write_joins={self.write_joins!r} must be true or false")
-        if isinstance(self.max_input_bytes, bool) or not isinstance(self.max_input_bytes, int):
-            raise SettingsError(f"setting max_input_bytes={self.max_input_bytes!r} must be a whole number")
+        for name in ("max_input_bytes", "max_pdf_bytes"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, int):
+                raise SettingsError(f"setting {name}={v!r} must be a whole number")
         for name, (lo, hi) in _RANGES.items():
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not lo <= v <= hi:

@@ -29,7 +29,9 @@ def pool(k: int, start: int, n: int) -> str:
 
 def article_xml(aid: str, paras: list[str], *, headline: str | None = None,
                 kicker: str | None = None, captions: list[str] = (), edition: str = "E",
-                tags: list[str] | None = None) -> str:
+                tags: list[str] | None = None, srcs: list[str] | None = None,
+                continued: list[str | None] = (), continues: list[str | None] = ()) -> str:
+    """continued / continues: one jump element each, with its linked= value (None: none)."""
     head = ""
     if headline is not None or kicker is not None:
         head = "<head>"
@@ -39,10 +41,17 @@ def article_xml(aid: str, paras: list[str], *, headline: str | None = None,
             head += f"<headline>{escape(headline)}</headline>"
         head += "</head>"
     tags = tags or ["p"] * len(paras)
-    body = "".join(f"<{t}>{escape(p)}</{t}>" for t, p in zip(tags, paras))
+    srcs = srcs or [None] * len(paras)
+    body = "".join(f"<{t}{'' if s is None else f' src={chr(34)}{s}{chr(34)}'}>{escape(p)}</{t}>"
+                   for t, p, s in zip(tags, paras, srcs))
     figs = "".join(f"<figure><caption>{escape(c)}</caption></figure>" for c in captions)
+
+    def jumps(tag: str, attr: str, links) -> str:
+        return "".join(f'<{tag} {attr}="第3版" marker="x"'
+                       + ("" if v is None else f' linked="{v}"') + "/>" for v in links)
     return (f'<?xml version="1.0" encoding="UTF-8"?>\n<article id="{aid}" edition="{edition}">'
-            f"{head}<body>{body}</body>{figs}</article>\n")
+            f"{head}{jumps('continued', 'from', continued)}<body>{body}</body>"
+            f"{jumps('continues', 'to', continues)}{figs}</article>\n")
 
 
 def index_xml(name: str, ids: list[str], captions: list[str] = ()) -> str:
@@ -96,7 +105,8 @@ def test_perfect_match_is_all_ones(tmp_path):
     assert counts(s) == dict(gold_articles=2, pred_articles=2, matched=2,
                              gold_chars=71 + 86, pred_chars=157, lcs_chars=157,
                              headlines_correct=2, boundaries_gold=3, boundaries_pred=3,
-                             boundaries_correct=3, captions_gold=2, captions_placed=2)
+                             boundaries_correct=3, captions_gold=2, captions_placed=2,
+                             jumps_gold=0, jumps_correct=0)
     assert rep.overall == s
     assert rep.notes == []
 
@@ -290,7 +300,7 @@ def test_missing_prediction_edition_and_extra_edition(tmp_path):
     assert counts(s2) == dict(gold_articles=1, pred_articles=0, matched=0, gold_chars=45,
                               pred_chars=0, lcs_chars=0, headlines_correct=0,
                               boundaries_gold=1, boundaries_pred=0, boundaries_correct=0,
-                              captions_gold=1, captions_placed=0)
+                              captions_gold=1, captions_placed=0, jumps_gold=0, jumps_correct=0)
     assert s2.article_recall == 0.0 and s2.text_recall == 0.0 and s2.article_f1 == 0.0
     assert rep.overall.article_recall == pytest.approx(1 / 2)
     assert rep.overall.text_recall == pytest.approx(50 / 95)
@@ -366,12 +376,14 @@ def test_edition_with_no_gold_articles(tmp_path):
 def test_scores_add_to_dict_and_render_table():
     s1 = Scores(gold_articles=3, pred_articles=4, matched=2, gold_chars=300, pred_chars=320,
                 lcs_chars=250, headlines_correct=1, boundaries_gold=10, boundaries_pred=8,
-                boundaries_correct=6, captions_gold=2, captions_placed=1)
+                boundaries_correct=6, captions_gold=2, captions_placed=1, jumps_gold=4,
+                jumps_correct=3)
     s2 = Scores(gold_articles=1, pred_articles=1, matched=1, gold_chars=100, pred_chars=100,
                 lcs_chars=100, headlines_correct=1, boundaries_gold=0, boundaries_pred=0,
                 boundaries_correct=0, captions_gold=0, captions_placed=0)
     tot = s1 + s2
     assert tot.gold_articles == 4 and tot.lcs_chars == 350 and tot.boundaries_correct == 6
+    assert (tot.jumps_gold, tot.jumps_correct, tot.jump_links) == (4, 3, 0.75)
     assert sum([s1, s2], Scores()) == tot
     d = s1.to_dict()
     assert d["article_precision"] == 0.5
@@ -380,16 +392,17 @@ def test_scores_add_to_dict_and_render_table():
     assert d["paragraph_f1"] == round(12 / 18, 4)
     assert d["text_precision"] == round(250 / 320, 4)
     assert d["matched"] == 2
+    assert d["jump_links"] == 0.75 and s2.to_dict()["jump_links"] == 1.0  # none: 1.0
     rep = EvalReport(editions={"ed1": s1, "ed2": s2}, overall=tot, notes=["hello"])
     json.dumps(rep.to_dict())
     table = render_table([("tool", s1), ("baseline-long-label", s2)])
     lines = table.splitlines()
     assert len(lines) == 4
     for col in ("articles g/p", "art P", "art R", "art F1", "text R", "text P", "headline",
-                "para F1", "captions"):
+                "para F1", "captions", "jumps g", "jump links"):
         assert col in lines[0]
     assert lines[2].split() == ["tool", "3/4", "0.500", "0.667", "0.571", "0.833", "0.781",
-                                "0.333", "0.667", "0.500"]
+                                "0.333", "0.667", "0.500", "4", "0.750"]
     assert lines[3].split()[0] == "baseline-long-label"
     # aligned: every row has the same width as the header line
     assert len({len(line) for line in (lines[0], lines[2], lines[3])}) == 1
@@ -411,3 +424,186 @@ def test_lazy_assignment_is_exact():
         assert sum(v for _, _, v in pairs) == full[r, c].sum()
         assert all(full[i, j] == v for i, j, v in pairs)
         assert len({i for i, _, _ in pairs}) == len(pairs) == min(len(gold), len(pred))
+
+
+# --------------------------------------------------------------------------------------
+# single-edition folders (GOLD and/or OUT holds index.xml itself)
+
+
+def test_single_gold_edition_against_single_output_edition(tmp_path):
+    a = pool(1, 0, 50)
+    g = write_edition(tmp_path, "gold", {"a01": dict(paras=[a])})
+    (g / "index.xml").write_text(index_xml("edition", ["a01"]), encoding="utf-8")
+    o = write_edition(tmp_path / "out", "columns", {"x": dict(paras=[a])})
+    rep = evaluate(g, o)
+    # labelled with the gold edition's name (from its index.xml), names need not agree
+    assert list(rep.editions) == ["edition"]
+    assert rep.overall.matched == 1 and rep.overall.article_f1 == 1.0
+    assert any("columns" in n for n in rep.notes)
+
+
+def test_single_gold_edition_against_the_only_edition_inside_out(tmp_path):
+    a = pool(1, 0, 50)
+    g = write_edition(tmp_path, "gold", {"a01": dict(paras=[a])})
+    o = tmp_path / "out"
+    write_edition(o, "edition", {"x": dict(paras=[a])})
+    (o / "stray").mkdir()   # a folder without index.xml is no edition
+    rep = evaluate(g, o)
+    assert list(rep.editions) == ["gold"]
+    assert rep.overall.matched == 1
+    # the same with a name that differs from the gold's
+    o2 = tmp_path / "out2"
+    write_edition(o2, "columns", {"x": dict(paras=[a[:40]])})
+    assert evaluate(g, o2).overall.lcs_chars == 40
+
+
+def test_single_gold_edition_ambiguous_or_empty_output(tmp_path):
+    a = pool(1, 0, 50)
+    g = write_edition(tmp_path, "gold", {"a01": dict(paras=[a])})
+    o = tmp_path / "out"
+    o.mkdir()
+    rep = evaluate(g, o)                       # nothing inside: scored as empty, noted
+    assert rep.overall.pred_articles == 0 and rep.overall.article_recall == 0.0
+    assert any("scored as empty" in n for n in rep.notes)
+    write_edition(o, "edition", {"x": dict(paras=[a])})
+    write_edition(o, "columns", {"x": dict(paras=[a])})
+    with pytest.raises(EvalError) as ei:
+        evaluate(g, o)
+    msg = str(ei.value)
+    assert "\n" not in msg and "2 editions" in msg and "columns" in msg and "edition" in msg
+
+
+def test_gold_folder_against_single_output_edition(tmp_path):
+    a, b = pool(1, 0, 50), pool(2, 0, 50)
+    gold = tmp_path / "gold"
+    write_edition(gold, "seed", {"a01": dict(paras=[a])})
+    o = write_edition(tmp_path / "out", "other", {"x": dict(paras=[a])})
+    rep = evaluate(gold, o)
+    assert list(rep.editions) == ["seed"] and rep.overall.matched == 1
+    write_edition(gold, "seed2", {"a01": dict(paras=[b])})
+    with pytest.raises(EvalError) as ei:
+        evaluate(gold, o)
+    assert "\n" not in str(ei.value) and "2 gold editions" in str(ei.value)
+
+
+def test_cli_eval_single_edition_and_ambiguity(tmp_path, capsys):
+    from segmenter.cli import main
+    a = pool(1, 0, 50)
+    g = write_edition(tmp_path, "gold", {"a01": dict(paras=[a])})
+    o = tmp_path / "out"
+    write_edition(o, "edition", {"x": dict(paras=[a])})
+    assert main(["eval", str(g), str(o), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["overall"]["article_f1"] == 1.0 and out["overall"]["jump_links"] == 1.0
+    write_edition(o, "columns", {"x": dict(paras=[a])})
+    assert main(["eval", str(g), str(o)]) == 1
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "editions" in err
+
+
+# --------------------------------------------------------------------------------------
+# jump links
+
+
+def test_src_pages():
+    from segmenter.evaluate import _src_pages
+    assert _src_pages("p1:10.0,20.5,30,40") == {1}
+    assert _src_pages("p1:1,2,3,4;p3:5,6,7,8") == {1, 3}
+    assert _src_pages("1:12-19") == {1}
+    assert _src_pages("1:40,3:2-5") == {1, 3}
+    assert _src_pages("12-19,23") == set()
+    assert _src_pages(None) == set()
+
+
+def jumped_gold(a: str, b: str, pdf: bool = True) -> dict:
+    """A gold article jumped from page 1 (text a) to page 3 (text b)."""
+    srcs = ["p1:0,0,10,10", "p3:0,0,10,10"] if pdf else ["1:12-19", "3:4-9"]
+    return dict(paras=[a, b], srcs=srcs, continues=[None], continued=[None])
+
+
+@pytest.mark.parametrize("pdf", [True, False])
+def test_jump_link_correct_when_merged_and_linked(tmp_path, pdf):
+    g, o = two_dirs(tmp_path)
+    a, b = pool(1, 0, 60), pool(1, 100, 40)
+    write_edition(g, "ed", {"A": jumped_gold(a, b, pdf), "B": dict(paras=[pool(2, 0, 30)])})
+    write_edition(o, "ed", {"A": dict(paras=[a, b], continues=["true"], continued=["true"]),
+                            "B": dict(paras=[pool(2, 0, 30)])})
+    s = evaluate(g, o).editions["ed"]
+    assert (s.jumps_gold, s.jumps_correct, s.jump_links) == (1, 1, 1.0)
+
+
+@pytest.mark.parametrize("pred, why", [
+    (dict(continues=["false"], continued=["true"]), "one jump not linked"),
+    (dict(continues=[None], continued=[None]), "linked attribute absent"),
+    (dict(), "no jump element at all"),
+])
+def test_jump_link_wrong_when_not_linked(tmp_path, pred, why):
+    g, o = two_dirs(tmp_path)
+    a, b = pool(1, 0, 60), pool(1, 100, 40)
+    write_edition(g, "ed", {"A": jumped_gold(a, b)})
+    write_edition(o, "ed", {"A": dict(paras=[a, b], **pred)})
+    s = evaluate(g, o).editions["ed"]
+    assert s.matched == 1, why
+    assert (s.jumps_gold, s.jumps_correct, s.jump_links) == (1, 0, 0.0), why
+
+
+def test_jump_link_wrong_when_parts_not_joined(tmp_path):
+    g, o = two_dirs(tmp_path)
+    a, b = pool(1, 0, 60), pool(1, 100, 40)
+    write_edition(g, "ed", {"A": jumped_gold(a, b)})
+    write_edition(o, "ed", {"A1": dict(paras=[a], continues=["false"]),
+                            "A2": dict(paras=[b], continued=["false"])})
+    s = evaluate(g, o).editions["ed"]
+    assert (s.matched, s.jumps_gold, s.jumps_correct) == (0, 1, 0)
+
+
+def test_jump_link_wrong_when_a_short_part_is_missing(tmp_path):
+    # the continuation is 5 of 100 characters: the pair still matches (95 %), but the part
+    # on page 3 is absent from the prediction, so the jump is not correct
+    g, o = two_dirs(tmp_path)
+    a, b = pool(1, 0, 95), pool(1, 100, 5)
+    write_edition(g, "ed", {"A": jumped_gold(a, b)})
+    write_edition(o, "ed", {"A": dict(paras=[a], continues=["true"], continued=["true"])})
+    s = evaluate(g, o).editions["ed"]
+    assert s.matched == 1
+    assert (s.jumps_gold, s.jumps_correct) == (1, 0)
+    # with the part present (and one foreign character inside it) it is correct
+    write_edition(o, "ed", {"A": dict(paras=[a, b[:2] + pool(5, 0, 1) + b[2:]],
+                                      continues=["true"], continued=["true"])})
+    assert evaluate(g, o).editions["ed"].jumps_correct == 1
+
+
+def test_paragraph_across_pages_counts_for_both(tmp_path):
+    g, o = two_dirs(tmp_path)
+    a, b, c = pool(1, 0, 50), pool(1, 100, 40), pool(1, 200, 10)
+    write_edition(g, "ed", {"A": dict(paras=[a, b, c], srcs=["1:3-9", "1:40,3:2-5", "3:7"],
+                                      continues=[None], continued=[None])})
+    write_edition(o, "ed", {"A": dict(paras=[a, b, c], continues=["true"], continued=["true"])})
+    s = evaluate(g, o).editions["ed"]
+    assert (s.jumps_gold, s.jumps_correct) == (1, 1)
+
+
+def test_which_gold_articles_count_as_jumped(tmp_path):
+    g, o = two_dirs(tmp_path)
+    a, b, c, d = (pool(k, 0, 40) for k in (1, 2, 3, 4))
+    write_edition(g, "ed", {
+        # a lone 上接 on a one-page dump (like fixture 000 a02): the other part is not here
+        "A": dict(paras=[a], srcs=["6-18"], continued=[None]),
+        # gold says linked: counts even without page numbers in src
+        "B": dict(paras=[b], continued=["true"]),
+        # two pages but no jump element: not a jump
+        "C": dict(paras=[c[:20], c[20:]], srcs=["p1:0,0,1,1", "p2:0,0,1,1"]),
+        # linked="false" in gold and one page: not counted
+        "D": dict(paras=[d], srcs=["2:4-9"], continues=["false"]),
+    })
+    write_edition(o, "ed", {"A": dict(paras=[a], continued=[None]),
+                            "B": dict(paras=[b], continued=["true"]),
+                            "C": dict(paras=[c]), "D": dict(paras=[d])})
+    s = evaluate(g, o).editions["ed"]
+    assert (s.jumps_gold, s.jumps_correct) == (1, 1)
+
+
+def test_fixture_gold_has_no_jumped_article():
+    root = Path(__file__).resolve().parent.parent / "fixtures" / "gold"
+    rep = evaluate(root, root)
+    assert rep.overall.jumps_gold == 0 and rep.overall.jump_links == 1.0

@@ -1,0 +1,430 @@
+"""Articles from the geometry of a page (PDF, later scans).
+
+Units: *heads* (heading blocks stacked together: kicker, headline, subtitle, plus a byline
+right under them), *runs* (the body pieces of one column run), and *figures* (a photo with
+its caption and credit).  Each run belongs to the nearest thing above it in its column:
+a head (the run starts that article), another run (it continues that run's article), or a
+rule (it starts something new, owned from the side).  Runs nobody owns from above take the
+owner of a run beside them across a gutter (the outer columns under a short centred
+headline).  A vertical (竖排) head owns the runs beside it.  Everything is confined to its
+box: a boxed short article inside a long one never mixes with it.
+
+Reading order inside an article is column-major: its runs are grouped into columns by
+horizontal overlap, columns read left to right, each top to bottom.  A paragraph continues
+from the foot of one piece to the top of the next when the first does not visibly close
+(its last line is full) and the second does not visibly open (no indent).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .assemble import FURNITURE_KINDS
+from .containers import (Article, BBox, Block, Figure, GraphicKind, Join, NonArticle,
+                         NonArticleKind, Page, Paragraph, Role)
+from .geolayout import body_size, box_key
+from .georoles import HEADING_MIN_RATIO
+from .textutil import join_pieces
+
+__all__ = ["assemble_geometry"]
+
+#: head blocks stacked closer than this (ems of the smaller) belong to one head
+HEAD_STACK_GAP_EM = 1.6
+#: a head whose largest block is at least this much larger than body text starts an article;
+#: a smaller heading right under body text in its column is a section subhead
+HEADLINE_MIN_RATIO = 1.4
+#: a smaller heading is a subhead only when the body above it is this close (ems)
+SUBHEAD_GAP_EM = 2.5
+#: a byline belongs to a head when it starts within this many ems under it
+BYLINE_GAP_EM = 2.5
+#: a thing "above" overlaps this share of the narrower of the two horizontally
+ABOVE_OVERLAP_SHARE = 0.3
+#: runs side by side across a gutter at most this many ems wide are one article's columns
+GUTTER_MAX_EM = 3.5
+#: a vertical head owns runs beside it within this many ems
+VERTICAL_SIDE_EM = 3.0
+#: a photo at least this large (points) is a figure, smaller images are ornaments
+FIGURE_MIN_SIDE = 24.0
+#: confidence given to an ownership found across a gutter rather than from above
+SIDEWAYS_SCORE = 0.8
+#: confidence of an article without any head (orphan runs grouped together)
+HEADLESS_SCORE = 0.5
+
+
+@dataclass(eq=False)
+class _Unit:
+    kind: str                          # "head", "run", "figure"
+    blocks: list[Block]
+    bbox: BBox
+    box: int
+    figure: Figure | None = None
+    owner: "_Unit | None" = None       # the head unit this unit belongs to
+    score: float = 1.0
+    vertical: bool = False
+    members: list["_Unit"] = field(default_factory=list)   # heads: the units they own
+
+
+def assemble_geometry(page: Page) -> tuple[list[Article], list[NonArticle]]:
+    size0 = body_size(page.lines)
+    others: list[NonArticle] = []
+    blocks: list[Block] = []
+    for b in page.blocks:
+        kind = FURNITURE_KINDS.get(b.role)
+        if kind is not None:
+            others.append(NonArticle(kind, [b]))
+        else:
+            blocks.append(b)
+    heads, runs, figures = _units(page, blocks, size0)
+    units = heads + runs + figures
+    _own_from_above(page, heads, runs + figures, size0)
+    _own_sideways(page, runs + figures, size0)
+    articles: list[Article] = []
+    for h in heads:
+        if h.kind == "head":
+            articles.append(_article(h, [u for u in units if u.owner is h]))
+    orphans = [u for u in runs + figures if u.owner is None]
+    for group in _orphan_groups(orphans, size0):
+        texts = [u for u in group if u.kind == "run"]
+        if not texts:
+            for f in group:
+                others.append(NonArticle(NonArticleKind.FIGURE, [], f.figure))
+            continue
+        a = _article(None, group)
+        a.confidence = HEADLESS_SCORE
+        articles.append(a)
+    return articles, _merge_furniture(others)
+
+
+# --- units ------------------------------------------------------------------------------
+
+def _units(page: Page, blocks: list[Block], size0: float) -> tuple[list[_Unit], list[_Unit], list[_Unit]]:
+    headings = [b for b in blocks if b.role is Role.HEADING]
+    used: set[int] = set()
+    heads: list[_Unit] = []
+    # stack heading blocks into heads (connected by small vertical gaps and overlap)
+    headings.sort(key=lambda b: (b.bbox.y0, b.bbox.x0))
+    for b in headings:
+        if id(b) in used:
+            continue
+        group = [b]
+        used.add(id(b))
+        grew = True
+        while grew and not b.lines[0].vertical:
+            grew = False
+            gb = _union(group)
+            for c in headings:
+                if id(c) in used or c.lines[0].vertical:
+                    continue
+                cb = c.bbox
+                gap = max(cb.y0 - gb.y1, gb.y0 - cb.y1)
+                em = min(c.size, max(x.size for x in group))
+                if gap <= HEAD_STACK_GAP_EM * em and cb.x_overlap(gb) > 0 \
+                        and box_key(page, cb) == box_key(page, gb):
+                    group.append(c)
+                    used.add(id(c))
+                    grew = True
+        group.sort(key=lambda x: (x.bbox.y0, x.bbox.x0))
+        bb = _union(group)
+        heads.append(_Unit("head", group, bb, box_key(page, bb), vertical=b.lines[0].vertical))
+    # bylines and arriving jump markers right under (or over) a head join it
+    for b in blocks:
+        if b.role not in (Role.BYLINE, Role.JUMP) or id(b) in used:
+            continue
+        for h in heads:
+            hb = h.bbox
+            if b.bbox.x_overlap(hb) <= 0 or box_key(page, b.bbox) != h.box:
+                continue
+            below = b.bbox.y0 - hb.y1
+            above = hb.y0 - b.bbox.y1
+            if -1 <= below <= BYLINE_GAP_EM * size0 or (b.role is Role.JUMP and -1 <= above <= BYLINE_GAP_EM * size0):
+                if b.role is Role.JUMP and not any(j.direction == "from" for j in b.jumps):
+                    continue
+                h.blocks.append(b)
+                h.bbox = h.bbox.union(b.bbox)
+                used.add(id(b))
+                break
+    # small heads right under body text of their column are section subheads
+    runs_by_id: dict[int, list[Block]] = {}
+    for b in blocks:
+        if id(b) in used or b.role in (Role.CAPTION, Role.CREDIT):
+            continue
+        runs_by_id.setdefault(b.run, []).append(b)
+    runs = [_Unit("run", sorted(bs, key=lambda x: x.bbox.y0), _union(bs), box_key(page, _union(bs)))
+            for bs in runs_by_id.values()]
+    for h in list(heads):
+        if h.vertical:
+            continue
+        ratio = max(b.size for b in h.blocks) / size0
+        if ratio >= HEADLINE_MIN_RATIO:
+            continue
+        above = _nearest_above(h.bbox, runs + heads, h, page)
+        if above is not None and above.kind == "run" and h.bbox.y0 - above.bbox.y1 <= SUBHEAD_GAP_EM * size0:
+            heads.remove(h)
+            for b in h.blocks:
+                if b.role is Role.HEADING:
+                    b.role = Role.SUBHEAD
+            h.kind = "run"
+            runs.append(h)
+    figures = _figures(page, blocks, used, size0)
+    return heads, runs, figures
+
+
+def _figures(page: Page, blocks: list[Block], used: set[int], size0: float) -> list[_Unit]:
+    out: list[_Unit] = []
+    caps = [b for b in blocks if b.role in (Role.CAPTION, Role.CREDIT) and id(b) not in used]
+    taken: set[int] = set()
+    for g in page.graphics:
+        if g.kind is not GraphicKind.IMAGE or min(g.bbox.width, g.bbox.height) < FIGURE_MIN_SIDE:
+            continue
+        im = g.bbox
+        mine = [b for b in caps if id(b) not in taken and b.bbox.x_overlap(im) > 0.3 * min(b.bbox.width, im.width)
+                and (-2 <= b.bbox.y0 - im.y1 <= 4 * size0 or -2 <= im.y0 - b.bbox.y1 <= 4 * size0)]
+        mine.sort(key=lambda b: b.bbox.y0)
+        cap = [b for b in mine if b.role is Role.CAPTION]
+        cred = [b for b in mine if b.role is Role.CREDIT]
+        for b in mine:
+            taken.add(id(b))
+        fig = Figure(caption=_merge(cap, Role.CAPTION), credit=_merge(cred, Role.CREDIT))
+        bb = im
+        for b in mine:
+            bb = bb.union(b.bbox)
+        out.append(_Unit("figure", mine, bb, box_key(page, im), figure=fig))
+    # captions / credits with no photo: a figure of their own
+    rest = [b for b in caps if id(b) not in taken]
+    for b in rest:
+        fig = Figure(caption=b if b.role is Role.CAPTION else None, credit=b if b.role is Role.CREDIT else None)
+        out.append(_Unit("figure", [b], b.bbox, box_key(page, b.bbox), figure=fig))
+    return out
+
+
+def _merge(blocks: list[Block], role: Role) -> Block | None:
+    if not blocks:
+        return None
+    lines = [ln for b in blocks for ln in b.lines]
+    text = blocks[0].text
+    for b in blocks[1:]:
+        text, _ = join_pieces(text, b.text, True)
+    if role is Role.CREDIT:
+        text = " ".join(b.text for b in blocks)
+    return Block(lines=lines, text=text, role=role, run=blocks[0].run)
+
+
+def _union(blocks: list[Block]) -> BBox:
+    bb = blocks[0].bbox
+    for b in blocks[1:]:
+        bb = bb.union(b.bbox)
+    return bb
+
+
+# --- ownership --------------------------------------------------------------------------
+
+def _overlaps_above(a: BBox, b: BBox) -> bool:
+    return a.x_overlap(b) >= ABOVE_OVERLAP_SHARE * min(a.width, b.width)
+
+
+def _nearest_above(bb: BBox, candidates: list[_Unit], me: _Unit, page: Page) -> _Unit | None:
+    best = None
+    for u in candidates:
+        if u is me or u.bbox.y1 > bb.y0 + 2 or not _overlaps_above(u.bbox, bb):
+            continue
+        if best is None or u.bbox.y1 > best.bbox.y1:
+            best = u
+    return best
+
+
+def _rule_y_between(page: Page, top: float, bottom: float, bb: BBox) -> bool:
+    for g in page.graphics:
+        if g.kind is not GraphicKind.RULE or not g.horizontal:
+            continue
+        r = g.bbox
+        if top - 0.5 <= r.cy <= bottom + 0.5 and r.x_overlap(bb) >= 0.5 * bb.width:
+            return True
+    return False
+
+
+def _own_from_above(page: Page, heads: list[_Unit], units: list[_Unit], size0: float) -> None:
+    """Top-down: each unit takes the owner of the nearest head or run above it in its column,
+    unless a rule lies between; photos are looked through (a figure inside an article)."""
+    verticals = [h for h in heads if h.vertical]
+    order = sorted(units, key=lambda u: (u.bbox.y0, u.bbox.x0))
+    for u in order:
+        for h in verticals:
+            if h.box == u.box and u.bbox.y_overlap(h.bbox) >= 0.5 * min(u.bbox.height, h.bbox.height) \
+                    and min(abs(u.bbox.x0 - h.bbox.x1), abs(h.bbox.x0 - u.bbox.x1)) <= VERTICAL_SIDE_EM * size0:
+                u.owner = h
+                break
+        if u.owner is not None:
+            continue
+        probe = u.bbox
+        while True:
+            cands = [x for x in heads + units if x.box == u.box and x is not u and not x.vertical]
+            above = _nearest_above(probe, cands, u, page)
+            if above is None:
+                break
+            if _rule_y_between(page, above.bbox.y1, probe.y0, probe):
+                break
+            if above.kind == "head":
+                u.owner = above
+            elif above.kind == "figure" and above.owner is None:
+                probe = BBox(probe.x0, above.bbox.y0, probe.x1, probe.y1)   # look through it
+                continue
+            else:
+                u.owner = above.owner
+                u.score = min(u.score, above.score)
+            break
+
+
+def _own_sideways(page: Page, units: list[_Unit], size0: float) -> None:
+    changed = True
+    while changed:
+        changed = False
+        for u in units:
+            if u.owner is not None:
+                continue
+            best = None
+            for v in units:
+                if v.owner is None or v.box != u.box:
+                    continue
+                gap = max(u.bbox.x0 - v.bbox.x1, v.bbox.x0 - u.bbox.x1)
+                if gap < -1 or gap > GUTTER_MAX_EM * size0:
+                    continue
+                if u.bbox.y_overlap(v.bbox) < 0.3 * min(u.bbox.height, v.bbox.height):
+                    continue
+                if _vertical_rule_between(page, u.bbox, v.bbox):
+                    continue
+                d = abs(u.bbox.y0 - v.bbox.y0)
+                if best is None or d < best[0]:
+                    best = (d, v)
+            if best is not None:
+                u.owner = best[1].owner
+                u.score = min(best[1].score, SIDEWAYS_SCORE)
+                changed = True
+
+
+def _vertical_rule_between(page: Page, a: BBox, b: BBox) -> bool:
+    left, right = (a, b) if a.x0 < b.x0 else (b, a)
+    y0, y1 = max(a.y0, b.y0), min(a.y1, b.y1)
+    for g in page.graphics:
+        if g.kind is GraphicKind.RULE and not g.horizontal:
+            r = g.bbox
+            if left.x1 - 1 <= r.cx <= right.x0 + 1 and r.y0 < y1 and r.y1 > y0:
+                return True
+    return False
+
+
+def _orphan_groups(orphans: list[_Unit], size0: float) -> list[list[_Unit]]:
+    """Orphan units side by side or one under the other (no head anywhere) form groups."""
+    groups: list[list[_Unit]] = []
+    for u in sorted(orphans, key=lambda u: (u.box, u.bbox.y0, u.bbox.x0)):
+        for g in groups:
+            if g[0].box != u.box:
+                continue
+            if any(abs(u.bbox.y0 - v.bbox.y1) <= 3 * size0 or u.bbox.y_overlap(v.bbox) > 0 for v in g):
+                g.append(u)
+                break
+        else:
+            groups.append([u])
+    return groups
+
+
+# --- articles ---------------------------------------------------------------------------
+
+def _article(head: _Unit | None, members: list[_Unit]) -> Article:
+    a = Article()
+    if head is not None:
+        _head_fields(a, head)
+    runs = [u for u in members if u.kind == "run"]
+    ordered = _column_major(runs)
+    blocks: list[Block] = []
+    for u in ordered:
+        for b in u.blocks:
+            if b.role is Role.JUMP:
+                for j in b.jumps:
+                    (a.continued if j.direction == "from" else a.continues).append(j)
+                continue
+            for j in b.jumps:
+                (a.continued if j.direction == "from" else a.continues).append(j)
+            blocks.append(b)
+    a.body = _paragraphs(blocks)
+    a.figures = [u.figure for u in sorted((u for u in members if u.kind == "figure"),
+                                          key=lambda u: (u.bbox.y0, u.bbox.x0)) if u.figure]
+    scores = [u.score for u in members if u.score < 1.0]
+    if scores:
+        first = members[0].blocks[0].spans()[0]
+        a.joins.append(Join("column", min(scores), first, first))
+    return a
+
+
+def _head_fields(a: Article, head: _Unit) -> None:
+    parts = [b for b in head.blocks if b.role is Role.HEADING]
+    for b in head.blocks:
+        if b.role is Role.BYLINE and a.byline is None:
+            a.byline = b
+        elif b.role is Role.JUMP:
+            a.continued.extend(j for j in b.jumps if j.direction == "from")
+    if not parts:
+        return
+    top = max(b.size for b in parts)
+    main = [b for b in parts if b.size >= top / HEADING_MIN_RATIO ** 0.5]
+    i0 = parts.index(main[0])
+    i1 = parts.index(main[-1])
+    a.headline = _merge_head(parts[i0:i1 + 1])
+    if i0 > 0:
+        a.kicker = _merge_head(parts[:i0])
+    if i1 + 1 < len(parts):
+        a.subtitle = _merge_head(parts[i1 + 1:])
+
+
+def _merge_head(blocks: list[Block]) -> Block:
+    if len(blocks) == 1:
+        blocks[0].role = Role.HEADLINE
+        return blocks[0]
+    lines = [ln for b in blocks for ln in b.lines]
+    text = blocks[0].text
+    for b in blocks[1:]:
+        text = text + " " + b.text
+    return Block(lines=lines, text=text, role=Role.HEADLINE, run=blocks[0].run)
+
+
+def _column_major(runs: list[_Unit]) -> list[_Unit]:
+    cols: list[list[_Unit]] = []
+    for u in sorted(runs, key=lambda u: (u.bbox.x0, u.bbox.y0)):
+        for c in cols:
+            cb = c[0].bbox
+            if u.bbox.x_overlap(cb) >= 0.5 * min(u.bbox.width, cb.width):
+                c.append(u)
+                break
+        else:
+            cols.append([u])
+    cols.sort(key=lambda c: min(u.bbox.x0 for u in c))
+    out: list[_Unit] = []
+    for c in cols:
+        out.extend(sorted(c, key=lambda u: u.bbox.y0))
+    return out
+
+
+def _paragraphs(blocks: list[Block]) -> list[Paragraph]:
+    out: list[Paragraph] = []
+    prev: Block | None = None
+    for b in blocks:
+        kind = "h" if b.role is Role.SUBHEAD else "p"
+        if out and kind == "p" and out[-1].kind == "p" and prev is not None \
+                and not prev.closes and not b.opens:
+            b.joins_previous = True
+            p = out[-1]
+            p.blocks.append(b)
+            p.text, _ = join_pieces(p.text, b.text, True)
+        else:
+            out.append(Paragraph(kind, [b], b.text))
+        prev = b
+    return out
+
+
+def _merge_furniture(others: list[NonArticle]) -> list[NonArticle]:
+    """Furniture blocks of one kind on a page are one element, top to bottom."""
+    by_kind: dict[NonArticleKind, list[Block]] = {}
+    for o in others:
+        if o.kind in (NonArticleKind.MASTHEAD, NonArticleKind.FOLIO, NonArticleKind.TOC):
+            by_kind.setdefault(o.kind, []).extend(o.blocks)
+    out = [NonArticle(k, sorted(bs, key=lambda b: (b.bbox.y0, b.bbox.x0))) for k, bs in by_kind.items()]
+    return out + [o for o in others if o.kind not in by_kind]

@@ -1,0 +1,189 @@
+"""Layout of pages with geometry (PDF, later scans): lines → column runs → paragraph pieces.
+
+A *column run* is a chain of lines of one size set one under the other in one column, with
+line spacing between them and nothing (no rule, no box edge) in between.  A run breaks
+where the column breaks: at a headline, a photo, a rule, the page foot.  Runs of body text
+are cut into paragraph pieces at first-line indents and short last lines; each piece is a
+:class:`Block` that remembers its run and whether its edges visibly open or close a
+paragraph, so that the assembler can join a paragraph that continues from the foot of one
+column to the top of the next.
+
+Pure geometry: reads ``page.lines`` and ``page.graphics``, writes ``page.blocks`` in a
+provisional top-to-bottom order (the assembler decides reading order per article).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from .containers import BBox, Block, GraphicKind, Line, Page
+from .layout import CJK_CONTEXT_SHARE
+from .textutil import cjk_ratio, join_pieces
+
+__all__ = ["layout_geometry", "body_size", "box_key"]
+
+#: a line continues the run of the line above when the white gap between them is at most
+#: this many ems: body text is set with 1.2–1.8× leading (gap 0.2–0.8 em); the gap above a
+#: new article's head or below a photo is wider
+RUN_GAP_EM = 0.95
+#: …and when their left edges differ by at most this many ems (a 2-em paragraph indent
+#: plus slack), or the narrower of the two lies mostly inside the wider (centred lines)
+RUN_INDENT_EM = 2.6
+RUN_OVERLAP_SHARE = 0.8
+#: sizes within this ratio are one run
+RUN_SIZE_RATIO = 1.08
+#: a line whose left edge is this many ems right of its run's left edge opens a paragraph
+#: (Chinese body text indents two ems; centred subheads more)
+INDENT_MIN_EM = 1.0
+#: a line ending this many ems before its run's right edge closes its paragraph
+SHORT_LINE_EM = 1.2
+#: sizes are rounded to this step before the page's body size is taken as their mode
+SIZE_STEP = 0.5
+
+
+def body_size(lines: list[Line]) -> float:
+    """The page's body text size: the size carrying the most characters."""
+    weights: Counter[float] = Counter()
+    for ln in lines:
+        if ln.size and not ln.vertical:
+            weights[round(ln.size / SIZE_STEP) * SIZE_STEP] += len(ln.text)
+    if not weights:
+        return 10.0
+    return max(weights.items(), key=lambda kv: (kv[1], -kv[0]))[0]
+
+
+def box_key(page: Page, bbox: BBox) -> int:
+    """Index+1 of the smallest box (frame) holding ``bbox``, 0 when none does."""
+    best, best_area = 0, float("inf")
+    for i, g in enumerate(page.graphics):
+        if g.kind is GraphicKind.BOX and g.bbox.contains(bbox, slack=1.0):
+            area = g.bbox.width * g.bbox.height
+            if area < best_area:
+                best, best_area = i + 1, area
+    return best
+
+
+def _rule_between(page: Page, upper: BBox, lower: BBox) -> bool:
+    """A horizontal rule (or a box edge, or an image) lies between two vertically adjacent
+    lines, across their common horizontal extent."""
+    x0, x1 = max(upper.x0, lower.x0), min(upper.x1, lower.x1)
+    if x1 <= x0:
+        x0, x1 = min(upper.x0, lower.x0), max(upper.x1, lower.x1)
+    top, bottom = upper.y1 - 0.5, lower.y0 + 0.5
+    for g in page.graphics:
+        b = g.bbox
+        if b.x1 <= x0 or b.x0 >= x1:
+            continue
+        if g.kind is GraphicKind.BOX:
+            if top <= b.y0 <= bottom or top <= b.y1 <= bottom:
+                return True
+        elif b.y0 < bottom and b.y1 > top and (g.kind is GraphicKind.IMAGE or g.horizontal):
+            return True
+    return False
+
+
+def layout_geometry(page: Page) -> None:
+    lines = [ln for ln in page.lines if ln.bbox is not None]
+    lines.sort(key=lambda ln: (ln.bbox.y0, ln.bbox.x0))
+    for i, ln in enumerate(lines, start=1):
+        ln.lineno = i
+    page.lines = lines
+    boxes = {id(ln): box_key(page, ln.bbox) for ln in lines} if any(
+        g.kind is GraphicKind.BOX for g in page.graphics) else {}
+    runs = _runs(page, lines, boxes)
+    blocks: list[Block] = []
+    for r, run in enumerate(runs):
+        blocks.extend(_pieces(run, r))
+    blocks.sort(key=lambda b: (b.lines[0].bbox.y0, b.lines[0].bbox.x0))
+    page.blocks = blocks
+
+
+def _runs(page: Page, lines: list[Line], boxes: dict[int, int]) -> list[list[Line]]:
+    """Chain each line to the line above it in the same column (best candidate wins)."""
+    horizontal = [ln for ln in lines if not ln.vertical]
+    pred: dict[int, Line] = {}
+    taken: dict[int, tuple[float, Line]] = {}
+    # candidates: for each line, lines above it within reach; sorted by y so a window works
+    for j, ln in enumerate(horizontal):
+        best: tuple[float, Line] | None = None
+        size = ln.size or 1.0
+        for k in range(j - 1, -1, -1):
+            up = horizontal[k]
+            if ln.bbox.y0 - up.bbox.y0 > (RUN_GAP_EM + 1.2) * RUN_SIZE_RATIO * size:
+                break     # sorted by top: no line of a similar size further up is in reach
+            gap = ln.bbox.y0 - up.bbox.y1
+            if gap < -0.3 * size or gap > RUN_GAP_EM * size:
+                continue
+            if max(size, up.size) > RUN_SIZE_RATIO * min(size, up.size):
+                continue
+            if boxes and boxes.get(id(up)) != boxes.get(id(ln)):
+                continue
+            overlap = ln.bbox.x_overlap(up.bbox)
+            narrow = min(ln.bbox.width, up.bbox.width) or 1.0
+            aligned = abs(ln.bbox.x0 - up.bbox.x0) <= RUN_INDENT_EM * size and overlap > 0.3 * narrow
+            if not (aligned or overlap >= RUN_OVERLAP_SHARE * narrow):
+                continue
+            cost = gap + abs(ln.bbox.x0 - up.bbox.x0) * 0.5
+            if best is None or cost < best[0]:
+                best = (cost, up)
+        if best is None:
+            continue
+        cost, up = best
+        if _rule_between(page, up.bbox, ln.bbox):
+            continue
+        prior = taken.get(id(up))
+        if prior is not None and prior[0] <= cost:
+            continue
+        if prior is not None:
+            pred.pop(id(prior[1]), None)
+        taken[id(up)] = (cost, ln)
+        pred[id(ln)] = up
+    succ = {k: v[1] for k, v in taken.items() if id(v[1]) in pred}
+    runs: list[list[Line]] = []
+    for ln in horizontal:
+        if id(ln) in pred:
+            continue
+        run = [ln]
+        while id(run[-1]) in succ:
+            run.append(succ[id(run[-1])])
+        runs.append(run)
+    runs.extend([ln] for ln in lines if ln.vertical)
+    return runs
+
+
+def _pieces(run: list[Line], r: int) -> list[Block]:
+    """Cut one run into paragraph pieces at indents and short lines."""
+    if len(run) == 1:
+        return [_block(run, r, opens=True, closes=True)]
+    size = run[0].size or 1.0
+    lefts = Counter(round(ln.bbox.x0) for ln in run)
+    rights = Counter(round(ln.bbox.x1) for ln in run)
+    left = min(x for x, n in lefts.items() if n == max(lefts.values()))
+    right = max(x for x, n in rights.items() if n == max(rights.values()))
+    if max(lefts.values()) == 1:       # every line starts elsewhere: a centred head or caption
+        left = min(lefts)
+    if max(rights.values()) == 1:
+        right = max(rights)
+    indented = [ln.bbox.x0 - left >= INDENT_MIN_EM * size for ln in run]
+    short = [right - ln.bbox.x1 >= SHORT_LINE_EM * size for ln in run]
+    out: list[Block] = []
+    cur = [run[0]]
+    opens = indented[0]
+    for i in range(1, len(run)):
+        if indented[i] or short[i - 1]:
+            out.append(_block(cur, r, opens=opens, closes=short[i - 1] or indented[i]))
+            cur, opens = [run[i]], indented[i] or short[i - 1]
+        else:
+            cur.append(run[i])
+    out.append(_block(cur, r, opens=opens, closes=short[-1]))
+    return out
+
+
+def _block(lines: list[Line], run: int, opens: bool, closes: bool) -> Block:
+    text, hyphens = lines[0].text, 0
+    cjk = cjk_ratio("".join(ln.text for ln in lines)) >= CJK_CONTEXT_SHARE
+    for ln in lines[1:]:
+        text, hy = join_pieces(text, ln.text, cjk)
+        hyphens += hy
+    return Block(lines=list(lines), text=text, run=run, opens=opens, closes=closes,
+                 soft_hyphens=hyphens)

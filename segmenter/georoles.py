@@ -1,0 +1,147 @@
+"""Roles of blocks on pages with geometry, from typography and position as well as text.
+
+* page furniture: what lies above the page's top full-width rule (masthead on the front
+  page, running head elsewhere) or below its foot rule (folio); without rules, furniture
+  lines (第N版, 责任编辑, dates) in the top and bottom bands;
+* headings: blocks set clearly larger than the page's body size (tiers decided by the
+  assembler), and vertical (竖排) lines;
+* captions: small text right under (or over) a photo; credits and bylines by the lexicon;
+* jump markers: lines that are only a marker (（下转第3版）) become JUMP blocks; markers at
+  the edge of a body block are cut out of it (as for text dumps).
+
+The printed page number (第N版 in the running head or masthead) is stored in
+``page.printed``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import lexicon
+from .containers import Block, GraphicKind, Page, Role
+from .geolayout import body_size
+from .roles import _cut_jumps
+from .textutil import drop_cjk_spaces
+
+__all__ = ["classify_geometry", "HEADING_MIN_RATIO"]
+
+#: a block set at least this much larger than the body size is heading-like (headline,
+#: kicker, subtitle or subhead; body text is one size, heads of any tier are ≥ 1.15×)
+HEADING_MIN_RATIO = 1.12
+#: a rule counts as a page-wide rule when it spans this share of the text area's width
+PAGE_RULE_SHARE = 0.6
+#: the page's top rule (under masthead / running head) lies within this share of the height
+TOP_BAND = 0.25
+#: the foot rule (over the folio) lies within this share of the height from the bottom
+BOTTOM_BAND = 0.1
+#: without rules, furniture lines are looked for within these shares of the height
+TOP_BAND_NO_RULE = 0.06
+BOTTOM_BAND_NO_RULE = 0.05
+#: a caption starts within this many ems below a photo's bottom edge (or ends above its top)
+CAPTION_GAP_EM = 1.6
+#: caption text is set smaller than body text (or is a caption by the lexicon)
+CAPTION_MAX_RATIO = 0.97
+
+_PRINTED_RE = re.compile(r"第\s*[A-Z]?\s*0*(\d{1,3})\s*版")
+_DATE_RE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+
+
+def classify_geometry(page: Page) -> None:
+    size0 = body_size(page.lines)
+    _split_line_roles(page)
+    _furniture(page, size0)
+    images = [g.bbox for g in page.graphics if g.kind is GraphicKind.IMAGE]
+    for b in page.blocks:
+        if b.role is not Role.BODY:
+            continue
+        t = drop_cjk_spaces(b.text.strip())
+        ratio = (b.size or size0) / size0
+        if b.lines[0].vertical or ratio >= HEADING_MIN_RATIO:
+            b.role = Role.HEADING
+        elif len(b.lines) <= 2 and (lexicon.JUMP_FROM_RE.fullmatch(t) or lexicon.JUMP_TO_RE.fullmatch(t)):
+            b.role = Role.JUMP
+        elif lexicon.CREDIT_RE.fullmatch(t) and len(b.lines) <= 2:
+            b.role = Role.CREDIT
+        elif lexicon.BYLINE_RE.fullmatch(t) and len(b.lines) <= 2:
+            b.role = Role.BYLINE
+        elif _near_image(b, images, size0) and (ratio <= CAPTION_MAX_RATIO or lexicon.CAPTION_START_RE.match(t)):
+            b.role = Role.CAPTION
+    _cut_jumps([b for b in page.blocks if b.role in (Role.BODY, Role.JUMP)])
+
+
+def _split_line_roles(page: Page) -> None:
+    """A credit or jump marker printed as the last line of a caption / body piece is its own
+    block (the run builder keeps same-size lines together)."""
+    out: list[Block] = []
+    for b in page.blocks:
+        if len(b.lines) > 1:
+            last = drop_cjk_spaces(b.lines[-1].text.strip())
+            if lexicon.CREDIT_RE.fullmatch(last) or lexicon.JUMP_TO_RE.fullmatch(last) \
+                    or lexicon.JUMP_FROM_RE.fullmatch(last):
+                head = _sub(b, b.lines[:-1])
+                tail = _sub(b, b.lines[-1:])
+                head.closes, tail.opens = True, True
+                out += [head, tail]
+                continue
+            first = drop_cjk_spaces(b.lines[0].text.strip())
+            if lexicon.JUMP_FROM_RE.fullmatch(first):
+                head, tail = _sub(b, b.lines[:1]), _sub(b, b.lines[1:])
+                head.closes = True
+                tail.opens = b.opens
+                out += [head, tail]
+                continue
+        out.append(b)
+    page.blocks = out
+
+
+def _sub(b: Block, lines) -> Block:
+    from .geolayout import _block
+    return _block(lines, b.run, b.opens, b.closes)
+
+
+def _near_image(b: Block, images, size0: float) -> bool:
+    bb = b.bbox
+    gap = CAPTION_GAP_EM * size0
+    for im in images:
+        if bb.x_overlap(im) < 0.5 * min(bb.width, im.width):
+            continue
+        if -2 <= bb.y0 - im.y1 <= gap or -2 <= im.y0 - bb.y1 <= gap:
+            return True
+    return False
+
+
+def _furniture(page: Page, size0: float) -> None:
+    """Masthead / running head above the top rule, folio below the foot rule."""
+    if not page.blocks:
+        return
+    x0 = min(b.bbox.x0 for b in page.blocks)
+    x1 = max(b.bbox.x1 for b in page.blocks)
+    wide = [g.bbox for g in page.graphics if g.kind is GraphicKind.RULE and g.horizontal
+            and g.bbox.width >= PAGE_RULE_SHARE * (x1 - x0)]
+    h = page.height or max(b.bbox.y1 for b in page.blocks)
+    tops = [r.y0 for r in wide if r.y0 <= TOP_BAND * h]
+    foots = [r.y1 for r in wide if r.y1 >= (1 - BOTTOM_BAND) * h]
+    top = min(tops) if tops else None
+    foot = max(foots) if foots else None
+    furniture: list[Block] = []
+    for b in page.blocks:
+        bb = b.bbox
+        t = drop_cjk_spaces(b.text.strip())
+        if top is not None and bb.y1 <= top + 0.5:
+            furniture.append(b)
+        elif foot is not None and bb.y0 >= foot - 0.5:
+            furniture.append(b)
+        elif (bb.y1 <= TOP_BAND_NO_RULE * h or bb.y0 >= (1 - BOTTOM_BAND_NO_RULE) * h) and (
+                lexicon.FOLIO_RE.search(t) or _PRINTED_RE.search(t) or _DATE_RE.search(t)
+                or lexicon.MASTHEAD_RE.search(t)):
+            furniture.append(b)
+    if not furniture:
+        return
+    biggest = max(b.size for b in page.blocks)
+    masthead = any(b.size >= biggest and lexicon.PAPER_NAME_RE.match(drop_cjk_spaces(b.text))
+                   for b in furniture) or any(lexicon.MASTHEAD_RE.search(b.text) for b in furniture)
+    for b in furniture:
+        b.role = Role.MASTHEAD if masthead and (top is None or b.bbox.y1 <= top + 0.5) else Role.FOLIO
+        m = _PRINTED_RE.search(drop_cjk_spaces(b.text))
+        if m and page.printed is None:
+            page.printed = int(m.group(1))
