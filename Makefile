@@ -26,7 +26,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_textdump.py
+	$(BIN)/python benchmarks/bench_textdump.py && $(BIN)/python benchmarks/bench_pdf.py
 
 clean:
 	rm -rf $(VENV) output/*/

@@ -99,9 +99,15 @@ def test_undecodable_high_bytes(run_cli, tmp_path):
     assert_failed_cleanly(out, code, err, "garbage.txt", "cannot decode")
 
 
-def test_pdf_not_supported_yet(run_cli, tmp_path):
+def test_broken_pdf_refused(run_cli, tmp_path):
+    # a PDF header and nothing a PDF needs (no pages, no trailer): one line, nothing written
     _, out, code, _, err = run_one(run_cli, tmp_path, "page.pdf", b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n")
-    assert_failed_cleanly(out, code, err, "page.pdf", "not supported yet")
+    assert_failed_cleanly(out, code, err, "page.pdf")
+
+
+def test_image_not_supported_yet(run_cli, tmp_path):
+    _, out, code, _, err = run_one(run_cli, tmp_path, "page.png", b"\x89PNG\r\n\x1a\n" + bytes(16))
+    assert_failed_cleanly(out, code, err, "page.png", "not supported yet")
 
 
 def test_nonexistent_input(run_cli, tmp_path):

@@ -21,7 +21,7 @@ from ..containers import BBox, Line, Page
 from ..errors import InputError
 from ..settings import Settings
 from ..textutil import is_cjk
-from .pdfdoc import open_pdf, page_graphics, text_layer_problem
+from .pdfdoc import open_pdf, page_graphics, page_size, text_layer_problem
 
 __all__ = ["read_pdf"]
 
@@ -120,9 +120,9 @@ def _read_page(fp, path: Path, number: int, index: int) -> Page:
         raise InputError(problem)
     lines = _lines(chars, number) + rotated
     lines = _stack_vertical(lines)
-    rect = fp.rect
+    width, height = page_size(fp)
     page = Page(number=number, path=str(path), name=path.name, kind="pdf", lines=lines,
-                width=float(rect.width), height=float(rect.height),
+                width=float(width), height=float(height),
                 graphics=page_graphics(fp), source_page=index)
     return page
 
@@ -194,37 +194,27 @@ def _stack_vertical(lines: list[Line]) -> list[Line]:
     singles = [ln for ln in lines if len(ln.text) == 1 and not ln.vertical]
     if len(singles) < VERTICAL_MIN_CHARS:
         return lines
-    singles.sort(key=lambda ln: (round(ln.bbox.cx), ln.bbox.y0))
-    used: set[int] = set()
+    singles.sort(key=lambda ln: (ln.bbox.cx, ln.bbox.y0))
+    columns: list[list[Line]] = []
+    for ln in singles:                     # same centre line (within a quarter em), same size
+        if columns and abs(ln.bbox.cx - columns[-1][0].bbox.cx) <= 0.25 * ln.size \
+                and abs(ln.size - columns[-1][0].size) <= 0.1 * ln.size:
+            columns[-1].append(ln)
+        else:
+            columns.append([ln])
     stacks: list[list[Line]] = []
-    by_x = sorted(singles, key=lambda ln: (ln.bbox.cx, ln.bbox.y0))
-    for i, ln in enumerate(by_x):
-        if id(ln) in used:
-            continue
-        chain = [ln]
-        used.add(id(ln))
-        while True:
-            last = chain[-1]
-            best = None
-            for other in by_x:
-                if id(other) in used:
-                    continue
-                if abs(other.bbox.cx - last.bbox.cx) > 0.25 * last.size:
-                    continue
-                if abs(other.size - last.size) > 0.1 * last.size:
-                    continue
-                step = other.bbox.y0 - last.bbox.y0
-                if 0 < step <= VERTICAL_PITCH_EM * last.size and (best is None or step < best[0]):
-                    best = (step, other)
-            if best is None:
-                break
-            chain.append(best[1])
-            used.add(id(best[1]))
+    for col in columns:
+        col.sort(key=lambda ln: ln.bbox.y0)
+        chain = [col[0]]
+        for ln in col[1:]:
+            if 0 < ln.bbox.y0 - chain[-1].bbox.y0 <= VERTICAL_PITCH_EM * ln.size:
+                chain.append(ln)
+                continue
+            if len(chain) >= VERTICAL_MIN_CHARS:
+                stacks.append(chain)
+            chain = [ln]
         if len(chain) >= VERTICAL_MIN_CHARS:
             stacks.append(chain)
-        else:
-            for c in chain[1:]:
-                used.discard(id(c))
     if not stacks:
         return lines
     stacked = {id(ln) for chain in stacks for ln in chain}
