@@ -35,16 +35,28 @@ HEAD_STACK_GAP_EM = 1.6
 HEADLINE_MIN_RATIO = 1.4
 #: a smaller heading is a subhead only when the body above it is this close (ems)
 SUBHEAD_GAP_EM = 2.5
+#: …or when body text of its article starts beside it, level with it within this many ems
+#: (a subhead opening a column right under the headline)
+SUBHEAD_BESIDE_EM = 2.0
 #: a byline belongs to a head when it starts within this many ems under it
 BYLINE_GAP_EM = 2.5
 #: a thing "above" overlaps this share of the narrower of the two horizontally
 ABOVE_OVERLAP_SHARE = 0.3
 #: runs side by side across a gutter at most this many ems wide are one article's columns
 GUTTER_MAX_EM = 3.5
+#: a run continues the article of the run above it across at most this much white space
+#: (ems of body size): paragraph and figure spacing inside an article stays under 2 em, while
+#: the gap over the outer columns of the next article holds at least its headline
+RUN_CONTINUE_MAX_EM = 3.0
 #: a vertical head owns runs beside it within this many ems
 VERTICAL_SIDE_EM = 3.0
+#: a caption or credit within this many ems of a figure's caption joins that figure
+CAPTION_JOIN_EM = 1.5
 #: a photo at least this large (points) is a figure, smaller images are ornaments
 FIGURE_MIN_SIDE = 24.0
+#: ownership found from the side can open the way from above for units under it: repeat
+#: (a chain of columns and figures settles in two or three rounds)
+OWNERSHIP_ROUNDS = 4
 #: confidence given to an ownership found across a gutter rather than from above
 SIDEWAYS_SCORE = 0.8
 #: confidence of an article without any head (orphan runs grouped together)
@@ -76,8 +88,12 @@ def assemble_geometry(page: Page) -> tuple[list[Article], list[NonArticle]]:
             blocks.append(b)
     heads, runs, figures = _units(page, blocks, size0)
     units = heads + runs + figures
-    _own_from_above(page, heads, runs + figures, size0)
-    _own_sideways(page, runs + figures, size0)
+    for _ in range(OWNERSHIP_ROUNDS):
+        before = sum(u.owner is not None for u in runs + figures)
+        _own_from_above(page, heads, runs + figures, size0)
+        _own_sideways(page, runs + figures, size0)
+        if sum(u.owner is not None for u in runs + figures) == before:
+            break
     articles: list[Article] = []
     for h in heads:
         if h.kind == "head":
@@ -158,7 +174,11 @@ def _units(page: Page, blocks: list[Block], size0: float) -> tuple[list[_Unit], 
         if ratio >= HEADLINE_MIN_RATIO:
             continue
         above = _nearest_above(h.bbox, runs + heads, h, page)
-        if above is not None and above.kind == "run" and h.bbox.y0 - above.bbox.y1 <= SUBHEAD_GAP_EM * size0:
+        under_body = above is not None and above.kind == "run" and h.bbox.y0 - above.bbox.y1 <= SUBHEAD_GAP_EM * size0
+        beside_body = any(abs(r.bbox.y0 - h.bbox.y0) <= SUBHEAD_BESIDE_EM * size0 and r.box == h.box
+                          and max(r.bbox.x0 - h.bbox.x1, h.bbox.x0 - r.bbox.x1) <= GUTTER_MAX_EM * size0
+                          and r.bbox.x_overlap(h.bbox) <= 0 for r in runs)
+        if under_body or (beside_body and above is not None and above.kind == "head"):
             heads.remove(h)
             for b in h.blocks:
                 if b.role is Role.HEADING:
@@ -189,6 +209,32 @@ def _figures(page: Page, blocks: list[Block], used: set[int], size0: float) -> l
         for b in mine:
             bb = bb.union(b.bbox)
         out.append(_Unit("figure", mine, bb, box_key(page, im), figure=fig))
+    # captions / credits beside or under a figure's caption (a credit set flush right)
+    grew = True
+    while grew:
+        grew = False
+        for b in caps:
+            if id(b) in taken:
+                continue
+            for u in out:
+                ub = u.bbox
+                vgap = max(b.bbox.y0 - ub.y1, ub.y0 - b.bbox.y1)
+                hgap = max(b.bbox.x0 - ub.x1, ub.x0 - b.bbox.x1)
+                if (vgap <= CAPTION_JOIN_EM * size0 and hgap <= 0) or (vgap <= 0 and hgap <= CAPTION_JOIN_EM * size0):
+                    taken.add(id(b))
+                    u.blocks.append(b)
+                    u.bbox = ub.union(b.bbox)
+                    f = u.figure
+                    if b.role is Role.CREDIT and f.credit is None:
+                        f.credit = b
+                    elif b.role is Role.CREDIT:
+                        f.credit = _merge([f.credit, b], Role.CREDIT)
+                    elif f.caption is None:
+                        f.caption = b
+                    else:
+                        f.caption = _merge([f.caption, b], Role.CAPTION)
+                    grew = True
+                    break
     # captions / credits with no photo: a figure of their own
     rest = [b for b in caps if id(b) not in taken]
     for b in rest:
@@ -218,14 +264,17 @@ def _union(blocks: list[Block]) -> BBox:
 
 # --- ownership --------------------------------------------------------------------------
 
-def _overlaps_above(a: BBox, b: BBox) -> bool:
-    return a.x_overlap(b) >= ABOVE_OVERLAP_SHARE * min(a.width, b.width)
+def _overlaps_above(upper: BBox, lower: BBox, head: bool = False) -> bool:
+    """``upper`` covers enough of ``lower``'s width to be in its column (a head also when the
+    lower unit is wider than it: a short centred headline over its columns)."""
+    ov = upper.x_overlap(lower)
+    return ov >= ABOVE_OVERLAP_SHARE * lower.width or (head and ov >= 0.5 * upper.width)
 
 
 def _nearest_above(bb: BBox, candidates: list[_Unit], me: _Unit, page: Page) -> _Unit | None:
     best = None
     for u in candidates:
-        if u is me or u.bbox.y1 > bb.y0 + 2 or not _overlaps_above(u.bbox, bb):
+        if u is me or u.bbox.y1 > bb.y0 + 2 or not _overlaps_above(u.bbox, bb, u.kind == "head"):
             continue
         if best is None or u.bbox.y1 > best.bbox.y1:
             best = u
@@ -248,6 +297,8 @@ def _own_from_above(page: Page, heads: list[_Unit], units: list[_Unit], size0: f
     verticals = [h for h in heads if h.vertical]
     order = sorted(units, key=lambda u: (u.bbox.y0, u.bbox.x0))
     for u in order:
+        if u.owner is not None:
+            continue
         for h in verticals:
             if h.box == u.box and u.bbox.y_overlap(h.bbox) >= 0.5 * min(u.bbox.height, h.bbox.height) \
                     and min(abs(u.bbox.x0 - h.bbox.x1), abs(h.bbox.x0 - u.bbox.x1)) <= VERTICAL_SIDE_EM * size0:
@@ -263,6 +314,9 @@ def _own_from_above(page: Page, heads: list[_Unit], units: list[_Unit], size0: f
                 break
             if _rule_y_between(page, above.bbox.y1, probe.y0, probe):
                 break
+            if above.kind != "head" and (probe.y0 - above.bbox.y1 > RUN_CONTINUE_MAX_EM * size0
+                                         or not _band_clear(above, probe, heads + units)):
+                break
             if above.kind == "head":
                 u.owner = above
             elif above.kind == "figure" and above.owner is None:
@@ -272,6 +326,19 @@ def _own_from_above(page: Page, heads: list[_Unit], units: list[_Unit], size0: f
                 u.owner = above.owner
                 u.score = min(u.score, above.score)
             break
+
+
+def _band_clear(above: _Unit, probe: BBox, units: list[_Unit]) -> bool:
+    """Nothing else lies in the band between ``above`` and ``probe`` across probe's width
+    (another article's head set off to the side blocks the way)."""
+    y0, y1 = above.bbox.y1, probe.y0
+    for x in units:
+        b = x.bbox
+        if x is above or b.y1 <= y0 + 1 or b.y0 >= y1 - 1:
+            continue
+        if min(b.x1, probe.x1) - max(b.x0, probe.x0) > 1:
+            return False
+    return True
 
 
 def _own_sideways(page: Page, units: list[_Unit], size0: float) -> None:
@@ -408,7 +475,11 @@ def _paragraphs(blocks: list[Block]) -> list[Paragraph]:
     prev: Block | None = None
     for b in blocks:
         kind = "h" if b.role is Role.SUBHEAD else "p"
-        if out and kind == "p" and out[-1].kind == "p" and prev is not None \
+        if out and kind == "h" and out[-1].kind == "h" and prev is not None and prev.run == b.run:
+            p = out[-1]
+            p.blocks.append(b)
+            p.text = p.text + " " + b.text
+        elif out and kind == "p" and out[-1].kind == "p" and prev is not None \
                 and not prev.closes and not b.opens:
             b.joins_previous = True
             p = out[-1]

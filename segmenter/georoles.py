@@ -42,6 +42,10 @@ CAPTION_GAP_EM = 1.6
 #: caption text is set smaller than body text (or is a caption by the lexicon)
 CAPTION_MAX_RATIO = 0.97
 
+#: a block under a TOC title is TOC when it holds a page reference ("3版") per this many
+#: characters at least (entries are headlines of 8–30 characters)
+TOC_CHARS_PER_REF = 40
+_TOC_REF_RE = re.compile(r"[A-Z]?\d{1,3}\s*版")
 _PRINTED_RE = re.compile(r"第\s*[A-Z]?\s*0*(\d{1,3})\s*版")
 _DATE_RE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 
@@ -62,11 +66,27 @@ def classify_geometry(page: Page) -> None:
             b.role = Role.JUMP
         elif lexicon.CREDIT_RE.fullmatch(t) and len(b.lines) <= 2:
             b.role = Role.CREDIT
-        elif lexicon.BYLINE_RE.fullmatch(t) and len(b.lines) <= 2:
+        elif (lexicon.BYLINE_RE.fullmatch(t) or lexicon.BYLINE_RE.fullmatch(b.text.strip())) and len(b.lines) <= 2:
             b.role = Role.BYLINE
         elif _near_image(b, images, size0) and (ratio <= CAPTION_MAX_RATIO or lexicon.CAPTION_START_RE.match(t)):
             b.role = Role.CAPTION
+    _toc(page)
     _cut_jumps([b for b in page.blocks if b.role in (Role.BODY, Role.JUMP)])
+
+
+def _toc(page: Page) -> None:
+    """本期导读 and the entries under it (each ends with a page reference)."""
+    for t in page.blocks:
+        if not lexicon.TOC_TITLE_RE.fullmatch(drop_cjk_spaces(t.text.strip())):
+            continue
+        t.role = Role.TOC
+        tb = t.bbox
+        for b in page.blocks:
+            if b.role is Role.TOC or b.bbox.y0 < tb.y1 - 1 or b.bbox.x_overlap(tb) <= 0:
+                continue
+            refs = len(_TOC_REF_RE.findall(b.text))
+            if refs and refs * TOC_CHARS_PER_REF >= len(drop_cjk_spaces(b.text)):
+                b.role = Role.TOC
 
 
 def _split_line_roles(page: Page) -> None:
@@ -84,7 +104,7 @@ def _split_line_roles(page: Page) -> None:
                 out += [head, tail]
                 continue
             first = drop_cjk_spaces(b.lines[0].text.strip())
-            if lexicon.JUMP_FROM_RE.fullmatch(first):
+            if lexicon.JUMP_FROM_RE.fullmatch(first) or lexicon.BYLINE_RE.fullmatch(b.lines[0].text.strip()):
                 head, tail = _sub(b, b.lines[:1]), _sub(b, b.lines[1:])
                 head.closes = True
                 tail.opens = b.opens

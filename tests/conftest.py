@@ -47,8 +47,25 @@ def run_cli(capsys):
 
 # ----------------------------------------------------------------------------- helpers
 
+def pdf_text(path: Path) -> str:
+    """Every character of a PDF's text layer (all pages), as PyMuPDF extracts them."""
+    import pymupdf
+    out: list[str] = []
+    with pymupdf.open(path) as doc:
+        for page in doc:
+            raw = page.get_text("rawdict", flags=pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP)
+            for b in raw["blocks"]:
+                for ln in b.get("lines", []):
+                    for sp in ln["spans"]:
+                        out.extend(ch["c"] for ch in sp["chars"])
+                    out.append("\n")
+    return "".join(out)
+
+
 def input_text(input_path: Path) -> str:
     """The input as the reader decodes it (so encodings other than UTF-8 compare fairly)."""
+    if Path(input_path).suffix.lower() == ".pdf":
+        return pdf_text(Path(input_path))
     text, _ = decode(Path(input_path).read_bytes(), Path(input_path).name)
     return text
 
@@ -92,7 +109,7 @@ def input_pages(input_path) -> list[Path]:
     p = Path(input_path)
     if p.is_dir():
         return sorted(f for f in p.iterdir() if f.is_file() and not f.name.startswith(".")
-                      and f.suffix.lower() in (".txt", ".md", ".markdown", ".text"))
+                      and f.suffix.lower() in (".txt", ".md", ".markdown", ".text", ".pdf"))
     return [p]
 
 

@@ -38,6 +38,9 @@ BASELINE_TOLERANCE_EM = 0.2
 SAME_SIZE_RATIO = 1.15
 #: a gap wider than this (ems) between two non-CJK characters is a word space
 WORD_SPACE_EM = 0.2
+#: a gap wider than this (ems) between two CJK characters is a deliberate space (names in a
+#: byline "张伟 孙立"); justified CJK lines spread their characters by far less
+CJK_SPACE_EM = 0.6
 #: upright characters stacked in one column make a vertical line when at least this many,
 #: each no further below the previous than VERTICAL_PITCH_EM of their size
 VERTICAL_MIN_CHARS = 3
@@ -173,8 +176,9 @@ def _make_line(chars: list[_Char], number: int) -> Line:
     for i, ch in enumerate(chars):
         if i:
             prev = chars[i - 1]
-            if (ch.x0 - prev.x1 > WORD_SPACE_EM * min(prev.size, ch.size)
-                    and not (is_cjk(prev.c[-1]) or is_cjk(ch.c[0]))):
+            gap = (ch.x0 - prev.x1) / min(prev.size, ch.size)
+            cjk = is_cjk(prev.c[-1]) or is_cjk(ch.c[0])
+            if gap > (CJK_SPACE_EM if cjk else WORD_SPACE_EM):
                 parts.append(" ")
         parts.append(ch.c)
     weights: dict[float, int] = {}

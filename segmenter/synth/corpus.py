@@ -278,6 +278,7 @@ class Composer:
         self.paper = paper
         self.used: dict[str, set[int]] = {s.key: set() for s in sources}
         self.uses: dict[str, int] = {s.key: 0 for s in sources}
+        self.headlines: set[str] = set()
         names = list(EXTRA_NAMES)
         for s in sources:
             for it in s.items[:2]:
@@ -333,9 +334,12 @@ class Composer:
         n = self.name()
         return self.rng.choice((f"新华社记者 {n} 摄", f"本报记者 {n}／摄", f"{n}/摄", f"本报记者 {n} 摄"))
 
-    def kicker(self, source: Source) -> str:
-        own = clauses(" ".join(i.text for i in source.items[:4]), *KICKER_CLAUSE)
-        return self.rng.choice(own if own and self.rng.random() < 0.5 else self.kicker_pool)
+    def kicker(self, source: Source, headline: str) -> str:
+        """A clause of the source's opening, a subhead of any source or a column label —
+        never the headline itself."""
+        own = [c for c in clauses(" ".join(i.text for i in source.items[:4]), *KICKER_CLAUSE) if c not in headline]
+        pool = [k for k in self.kicker_pool if k != headline and k not in self.headlines]
+        return self.rng.choice(own if own and (self.rng.random() < 0.5 or not pool) else pool or list(COLUMN_LABELS))
 
     def subtitle(self, source: Source) -> str:
         if source.subtitle and self.rng.random() < 0.5:
@@ -403,17 +407,10 @@ class Composer:
         reused = self.uses[source.key] > 0
         self.uses[source.key] += 1
         items = list(source.items[start:])
-        headline = source.headline
-        if reused or start > 0:
-            before = [it.text for it in source.items[:start] if it.kind == "h"]
-            if before and len(before[-1]) <= style.max_headline:
-                headline = before[-1]
-        if len(headline) > style.max_headline:
-            cut = [h for h in re.split(r"[ ：:]", headline) if 4 <= len(h) <= style.max_headline]
-            headline = cut[-1] if cut else headline[: style.max_headline]
+        headline = self._headline(source, start, reused, style.max_headline)
         art = ArticleText(source=source.key, headline=headline, start=start)
         if style.kicker:
-            art.kicker = source.kicker if (source.kicker and not reused) else self.kicker(source)
+            art.kicker = source.kicker if (source.kicker and not reused) else self.kicker(source, headline)
         if style.subtitle:
             art.subtitle = self.subtitle(source)
         first = normalise(items[0].text)
@@ -433,6 +430,41 @@ class Composer:
         if style.closing:
             art.closing = self.closing_note()
         return art
+
+    def _headline(self, source: Source, start: int, reused: bool, limit: int) -> str:
+        """The source's headline the first time; for a later window, a subhead standing
+        before it, or a half or tail of the headline — one not used yet in this edition if
+        there is one."""
+        first = self._fitting_headline(source, source.headline, limit) \
+            if len(source.headline) > limit else source.headline
+        if not reused and start == 0:
+            cands = [first]
+        else:
+            before = [it.text for it in source.items[:start] if it.kind == "h"][::-1]
+            halves = [h for h in re.split(r"[ ：:]", source.headline) if len(h) >= 4]
+            tails = [source.headline[k + 1:] for k, ch in enumerate(source.headline)
+                     if ch in SHORTEN_AFTER and len(source.headline) - k - 1 >= 5
+                     and _balanced(source.headline[k + 1:])]
+            cands = [c for c in before + [first] + halves + tails if 4 <= len(c) <= limit] or [first]
+        pick = next((c for c in cands if c not in self.headlines), cands[0])
+        self.headlines.add(pick)
+        return pick
+
+    def _fitting_headline(self, source: Source, headline: str, limit: int) -> str:
+        """A headline of at most ``limit`` characters for a narrow module, never cut inside
+        a word: one half of a two-part headline, its tail after a function word, or one of
+        the source's subheads; else the full headline (the typesetter sets it smaller)."""
+        halves = [h for h in re.split(r"[ ：:]", headline) if 4 <= len(h) <= limit]
+        if halves:
+            return halves[-1]
+        tails = [headline[k + 1:] for k, ch in enumerate(headline)
+                 if ch in SHORTEN_AFTER and 5 <= len(headline) - k - 1 <= limit and _balanced(headline[k + 1:])]
+        if tails:
+            return tails[0]
+        subs = [it.text for it in source.items if it.kind == "h" and 4 <= len(it.text) <= limit]
+        if subs:
+            return self.rng.choice(subs)
+        return headline
 
     def _add_subheads(self, body: list[BodyItem]) -> list[BodyItem]:
         """Synthetic section subheads: a clause of the paragraph they stand before, every

@@ -26,7 +26,8 @@ from .furniture import Issue, folio, masthead, running_head
 from .gold import PDF_NAME, render_gold
 from .linebreak import Metrics
 from .model import Art, ArticleGold, ArtKind, DrawUnit, PageSetting
-from .plan import PAGE_HEIGHT, PAGE_WIDTH, ModuleKind, ModulePlan, PagePlan, Planner, capacity
+from .plan import PAGE_HEIGHT, PAGE_WIDTH, PHOTO_FILL_SHARE, ModuleKind, ModulePlan, PagePlan, Planner, \
+    capacity, figure_plan
 from .render import render
 from .typeset import Carry, ModuleResult, Typesetter
 
@@ -38,6 +39,8 @@ MIN_CONTINUATION_CAPACITY = 300
 JUMP_TEXT_FACTOR = 1.25
 #: a source is preferred for a module if its unused text fills this share of the capacity
 SOURCE_FILL_NEED = 0.9
+#: an article whose text fills less than this share of its module gets a photo
+SHORT_TEXT_SHARE = 0.75
 #: the table of contents lists at most this many later articles
 TOC_ENTRIES = 6
 #: index-level photos: share taking a caption of an index-level fixture figure
@@ -163,7 +166,10 @@ class _Edition:
     def _article(self, ts: Typesetter, m: ModulePlan, plan: PagePlan, exclude: set[str]) -> ModuleResult:
         source = self._pick(m, plan, exclude)
         exclude.add(source.key)
-        art = self.composer.article(source, m.style, int(capacity(m, plan.body_size) * SOURCE_FILL_NEED))
+        cap = capacity(m, plan.body_size)
+        art = self.composer.article(source, m.style, int(cap * SOURCE_FILL_NEED))
+        if m.figure is None and not m.jump_to and sum(len(b.text) for b in art.body) < cap * SHORT_TEXT_SHARE:
+            m.figure = figure_plan(m, self.rng, PHOTO_FILL_SHARE)   # a photo fills what the text cannot
         fig = self.composer.figure(source, m.figure.tuwei) if m.figure else None
         res = ts.article(m, art, fig)
         self.composer.mark_used(source.key, res.printed)

@@ -73,6 +73,10 @@ FIGURE_ASPECT = (0.55, 0.8)
 FIGURE_IMAGE_P = 0.35          # a real embedded image instead of a grey box
 FIGURE_TUWEI_P = 0.5           # the caption has 图为
 FIGURE_CREDIT_AT_END_P = 0.4   # the credit ends the caption instead of standing on its own line
+#: a photo takes at most this share of its module's body height (more when the article is
+#: short of text and the photo fills the module)
+PHOTO_MAX_SHARE = 0.42
+PHOTO_FILL_SHARE = 0.6
 #: a module of at most this share of the content area may be framed (boxed short article)
 BOX_MAX_SHARE = 0.13
 BOX_P = 0.35
@@ -85,6 +89,7 @@ VERTICAL_P = 0.5
 VERTICAL_MIN_HEIGHT = 260.0
 #: an index-level photo (photo and caption belonging to no article), once per page at most
 INDEX_PHOTO_P = 0.4
+INDEX_PHOTO_MAX_SHARE = 0.1    # of the content area
 #: estimated share of a module's body area that text really fills (head, figures, ragged ends)
 FILL_SHARE = 0.8
 
@@ -122,6 +127,7 @@ class FigurePlan:
     image: bool              # a generated image rather than a grey box
     tuwei: bool
     credit_at_end: bool
+    max_share: float         # at most this share of the body height
 
 
 @dataclass(eq=False, slots=True)
@@ -202,6 +208,15 @@ def body_columns_for(width: float, span: int, body_size: float, gutter: float, r
     if span in valid and rng.random() < 0.65:
         return span
     return rng.choice(valid)
+
+
+def figure_plan(m: ModulePlan, rng: random.Random, max_share: float = PHOTO_MAX_SHARE) -> FigurePlan:
+    """A photo for module ``m``: 1-3 body columns wide, beside a nested frame if any."""
+    k = max(1, m.body_columns - (m.child_columns if m.child else 0))
+    return FigurePlan(span=rng.randint(1, min(3, k)), at_right=(not m.child_at_right) if m.child else rng.random() < 0.5,
+                      at_top=rng.random() < 0.7, aspect=rng.uniform(*FIGURE_ASPECT),
+                      image=rng.random() < FIGURE_IMAGE_P, tuwei=rng.random() < FIGURE_TUWEI_P,
+                      credit_at_end=rng.random() < FIGURE_CREDIT_AT_END_P, max_share=max_share)
 
 
 class Planner:
@@ -295,9 +310,10 @@ class Planner:
             m.headline_size = HEADLINE_SIZES[min(rank, len(HEADLINE_SIZES) - 1)]
         content_area = plan.content.width * plan.content.height
         # an index-level photo: a small module, not the lead
-        small = [m for m in ranked[1:] if m.span <= 3 and m.rect.height <= 1.8 * m.rect.width]
+        small = [m for m in ranked[1:] if m.span <= 3 and m.rect.height <= 1.8 * m.rect.width
+                 and m.area <= INDEX_PHOTO_MAX_SHARE * content_area]
         if small and len(arts) >= 4 and rng.random() < INDEX_PHOTO_P:
-            m = rng.choice(small)
+            m = min(small, key=lambda m: (m.area, m.key))
             m.kind = ModuleKind.PHOTO
             arts.remove(m)
         # a nested framed short article at the foot of a big module
@@ -332,16 +348,10 @@ class Planner:
         parent.child, parent.child_at_right, parent.child_columns = child, right, cols
 
     def _figure(self, plan: PagePlan, m: ModulePlan) -> None:
-        rng = self.rng
         k = m.body_columns - (m.child_columns if m.child else 0)
-        if k < 1 or m.rect.height < 2 * MIN_MODULE_HEIGHT * (1 if m.body_columns >= 2 else 1.3) \
-                or rng.random() >= FIGURE_P:
-            return
-        span = rng.randint(1, min(3, k))
-        m.figure = FigurePlan(span=span, at_right=(not m.child_at_right) if m.child else rng.random() < 0.5,
-                              at_top=rng.random() < 0.7, aspect=rng.uniform(*FIGURE_ASPECT),
-                              image=rng.random() < FIGURE_IMAGE_P, tuwei=rng.random() < FIGURE_TUWEI_P,
-                              credit_at_end=rng.random() < FIGURE_CREDIT_AT_END_P)
+        if k >= 1 and m.rect.height >= 2 * MIN_MODULE_HEIGHT * (1 if m.body_columns >= 2 else 1.3) \
+                and self.rng.random() < FIGURE_P:
+            m.figure = figure_plan(m, self.rng)
 
     def _style(self, plan: PagePlan, m: ModulePlan) -> None:
         rng = self.rng

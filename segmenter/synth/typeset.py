@@ -57,8 +57,7 @@ CAPTION_LEADING = 1.4
 #: gap photo -> caption; gap figure -> body text (x leading)
 PHOTO_CAPTION_GAP = 4.0
 FIGURE_BODY_GAP = 0.9
-#: a photo is at most this share of the body region height, and at least PHOTO_MIN_H high
-PHOTO_MAX_SHARE = 0.42
+#: a photo is at least this high (pt)
 PHOTO_MIN_H = 40.0
 #: a module keeps its photo only if the body still has this many lines of room
 MIN_BODY_LINES = 6
@@ -534,7 +533,7 @@ class Typesetter:
             if j_lo < j0 + span and j0 < j_hi:
                 bottom_limit = min(bottom_limit, oy0)
         avail = bottom_limit - region.y0
-        photo_h = min(w * fp.aspect, avail * PHOTO_MAX_SHARE)
+        photo_h = min(w * max(fp.aspect, fp.max_share), avail * fp.max_share)
         total = photo_h + PHOTO_CAPTION_GAP + text_h
         # body lines left: full columns beside the photo, what is under it in its columns
         beside = (k - span) * int(avail // self.lh)
