@@ -499,8 +499,7 @@ def main(argv: list[str] | None = None) -> int:
         for n in counts:
             m = mem[n]
             rows.append((f"peak RSS, {n} pages ({m['articles']} articles)", f"{m['peak_rss_mb']:.0f} MB",
-                         f"(held after segmentation: {1024 * (m['rss_segmented_mb'] - m['rss_base_mb']) / n:.0f}"
-                         f" KB/page)", ""))
+                         f"(RSS after segmentation {m['rss_segmented_mb']:.0f} MB)", ""))
         mid = round(MEM_SHARES[1] * MEM_FILES) * per_file       # 50 of 200
         if mid in mem and n_mem in mem:
             lo, hi = mem[mid]["peak_rss_mb"], mem[n_mem]["peak_rss_mb"]
@@ -512,6 +511,10 @@ def main(argv: list[str] | None = None) -> int:
             rows.append((f"peak growth {mid} → {n_mem} pages", f"+{100 * growth:.0f} % ({per100:.1f} MB/100 pages)",
                          f"< {100 * TARGET_MEM_GROWTH:.0f} %", verdict(checks["memory_flat"])))
             m = mem[n_mem]
+            marginal = 1024 * (m["rss_segmented_mb"] - mem[mid]["rss_segmented_mb"]) / (n_mem - mid)
+            results["memory"]["marginal_kb_per_page"] = marginal
+            rows.append((f"  RSS held per extra page ({mid} → {n_mem}, after segmentation)",
+                         f"{marginal:.0f} KB/page", "", ""))
             rows.append((f"  {n_mem} pages: RSS imports / + jieba dict / segmented / rendered",
                          f"{m['rss_imports_mb']:.0f} / {m['rss_base_mb']:.0f} / {m['rss_segmented_mb']:.0f} / "
                          f"{m['rss_rendered_mb']:.0f} MB", "", ""))

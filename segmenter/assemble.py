@@ -600,7 +600,17 @@ def _link_jumps(articles: list[Article], edition: Edition) -> list[Article]:
                         a.headline.repeated.append(extra)
             a.continued.extend(best.continued)
             a.continues.extend(x for x in best.continues if x not in a.continues)
-            a.body.extend(best.body)
+            first = best.body[0] if best.body else None
+            if (first is not None and a.body and first.kind == "p" and a.body[-1].kind == "p"
+                    and not first.blocks[0].opens and not a.body[-1].blocks[-1].closes):
+                # a paragraph cut by the jump ("…在（下转第4版）" … "用、以应用…"): one paragraph
+                last = a.body[-1]
+                first.blocks[0].joins_previous = True
+                last.blocks.extend(first.blocks)
+                last.text, _ = join_pieces(last.text, first.text, True)
+                a.body.extend(best.body[1:])
+            else:
+                a.body.extend(best.body)
             a.figures.extend(best.figures)
             a.joins.append(Join("jump", round(max(0.5, min(1.0, best_s)), 3), j.src, best.continued[0].src))
             a.joins.extend(best.joins)

@@ -178,7 +178,7 @@ def _units(page: Page, blocks: list[Block], size0: float) -> tuple[list[_Unit], 
         beside_body = any(abs(r.bbox.y0 - h.bbox.y0) <= SUBHEAD_BESIDE_EM * size0 and r.box == h.box
                           and max(r.bbox.x0 - h.bbox.x1, h.bbox.x0 - r.bbox.x1) <= GUTTER_MAX_EM * size0
                           and r.bbox.x_overlap(h.bbox) <= 0 for r in runs)
-        if under_body or (beside_body and above is not None and above.kind == "head"):
+        if under_body or (beside_body and (above is None or above.kind == "head")):
             heads.remove(h)
             for b in h.blocks:
                 if b.role is Role.HEADING:
@@ -220,7 +220,7 @@ def _figures(page: Page, blocks: list[Block], used: set[int], size0: float) -> l
                 ub = u.bbox
                 vgap = max(b.bbox.y0 - ub.y1, ub.y0 - b.bbox.y1)
                 hgap = max(b.bbox.x0 - ub.x1, ub.x0 - b.bbox.x1)
-                if (vgap <= CAPTION_JOIN_EM * size0 and hgap <= 0) or (vgap <= 0 and hgap <= CAPTION_JOIN_EM * size0):
+                if vgap <= CAPTION_JOIN_EM * size0 and hgap <= CAPTION_JOIN_EM * size0:
                     taken.add(id(b))
                     u.blocks.append(b)
                     u.bbox = ub.union(b.bbox)
@@ -250,7 +250,9 @@ def _merge(blocks: list[Block], role: Role) -> Block | None:
     text = blocks[0].text
     for b in blocks[1:]:
         text, _ = join_pieces(text, b.text, True)
-    if role is Role.CREDIT:
+    if len(blocks) == 1:
+        return blocks[0]
+    if role in (Role.CREDIT, Role.BYLINE):
         text = " ".join(b.text for b in blocks)
     return Block(lines=lines, text=text, role=role, run=blocks[0].run)
 
@@ -424,10 +426,11 @@ def _article(head: _Unit | None, members: list[_Unit]) -> Article:
 
 def _head_fields(a: Article, head: _Unit) -> None:
     parts = [b for b in head.blocks if b.role is Role.HEADING]
+    bylines = sorted((b for b in head.blocks if b.role is Role.BYLINE), key=lambda b: (b.bbox.y0, b.bbox.x0))
+    if bylines:
+        a.byline = _merge(bylines, Role.BYLINE)
     for b in head.blocks:
-        if b.role is Role.BYLINE and a.byline is None:
-            a.byline = b
-        elif b.role is Role.JUMP:
+        if b.role is Role.JUMP:
             a.continued.extend(j for j in b.jumps if j.direction == "from")
     if not parts:
         return

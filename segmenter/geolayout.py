@@ -37,6 +37,12 @@ RUN_SIZE_RATIO = 1.08
 INDENT_MIN_EM = 1.0
 #: a line ending this many ems before its run's right edge closes its paragraph
 SHORT_LINE_EM = 1.2
+#: a page opens paragraphs with an indent when at least this share of the lines that follow
+#: a short line are indented (a short line without indent after it is then a ragged line)
+INDENT_STYLE_SHARE = 0.6
+#: …counting only lines this many ems short: ragged lines (a number or a word pushed to the
+#: next line) are short by up to ~3 em, paragraph ends by anything
+STYLE_SHORT_EM = 4.0
 #: sizes are rounded to this step before the page's body size is taken as their mode
 SIZE_STEP = 0.5
 
@@ -91,9 +97,10 @@ def layout_geometry(page: Page) -> None:
     boxes = {id(ln): box_key(page, ln.bbox) for ln in lines} if any(
         g.kind is GraphicKind.BOX for g in page.graphics) else {}
     runs = _runs(page, lines, boxes)
+    indent_style = _indent_style(runs, body_size(lines))
     blocks: list[Block] = []
     for r, run in enumerate(runs):
-        blocks.extend(_pieces(run, r))
+        blocks.extend(_pieces(run, r, indent_style))
     blocks.sort(key=lambda b: (b.lines[0].bbox.y0, b.lines[0].bbox.x0))
     page.blocks = blocks
 
@@ -151,21 +158,45 @@ def _runs(page: Page, lines: list[Line], boxes: dict[int, int]) -> list[list[Lin
     return runs
 
 
-def _pieces(run: list[Line], r: int) -> list[Block]:
-    """Cut one run into paragraph pieces at indents and short lines."""
-    if len(run) == 1:
-        return [_block(run, r, opens=True, closes=True)]
+def _edges(run: list[Line]) -> tuple[list[bool], list[bool]]:
+    """Per line: is it indented from the run's left edge; does it end short of the right."""
     size = run[0].size or 1.0
     lefts = Counter(round(ln.bbox.x0) for ln in run)
     rights = Counter(round(ln.bbox.x1) for ln in run)
     left = min(x for x, n in lefts.items() if n == max(lefts.values()))
-    right = max(x for x, n in rights.items() if n == max(rights.values()))
+    right = max(rights)                # ragged (unjustified) lines: the longest reaches the edge
     if max(lefts.values()) == 1:       # every line starts elsewhere: a centred head or caption
         left = min(lefts)
-    if max(rights.values()) == 1:
-        right = max(rights)
     indented = [ln.bbox.x0 - left >= INDENT_MIN_EM * size for ln in run]
     short = [right - ln.bbox.x1 >= SHORT_LINE_EM * size for ln in run]
+    return indented, short
+
+
+def _indent_style(runs: list[list[Line]], size0: float) -> bool:
+    """Does this page open its paragraphs with an indent?  Then an indent alone opens a
+    paragraph, and a line ending short (an unbreakable number pushed to the next line)
+    does not close one.  Counted on body-size runs: lines after a clearly short line."""
+    after_short = indented_after = 0
+    for run in runs:
+        if len(run) < 3 or abs((run[0].size or 0) - size0) > 0.08 * size0:
+            continue
+        indented, _ = _edges(run)
+        right = max(ln.bbox.x1 for ln in run)
+        for i in range(1, len(run)):
+            if right - run[i - 1].bbox.x1 >= STYLE_SHORT_EM * size0:
+                after_short += 1
+                indented_after += indented[i]
+    return after_short > 0 and indented_after >= INDENT_STYLE_SHARE * after_short
+
+
+def _pieces(run: list[Line], r: int, indent_style: bool = False) -> list[Block]:
+    """Cut one run into paragraph pieces at indents (and short lines, on pages that do not
+    indent)."""
+    if len(run) == 1:
+        return [_block(run, r, opens=True, closes=not indent_style)]
+    indented, short = _edges(run)
+    if indent_style:
+        short = [i + 1 < len(run) and indented[i + 1] for i in range(len(run))]
     out: list[Block] = []
     cur = [run[0]]
     opens = indented[0]

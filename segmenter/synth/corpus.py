@@ -24,6 +24,8 @@ MIN_PARAGRAPH_CHARS = 12
 MIN_SOURCE_CHARS = 60
 #: largest shared-corpus file read (bytes); bigger ones are skipped
 MAX_CORPUS_FILE_BYTES = 400_000
+#: a first line longer than this is not a headline (the file is not an article)
+MAX_HEADLINE_CHARS = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +127,7 @@ def _source_from_text(key: str, text: str) -> Source | None:
             items.append(SourceItem("h", t))
         elif len(t) >= MIN_PARAGRAPH_CHARS:
             items.append(SourceItem("p", t))
-    if not headline or len(headline) > 40 or not any(i.kind == "p" for i in items):
+    if not headline or len(headline) > MAX_HEADLINE_CHARS or not any(i.kind == "p" for i in items):
         return None
     src = Source(key, headline, "", "", "", tuple(items), ())
     return src if src.chars >= MIN_SOURCE_CHARS else None
@@ -204,6 +206,15 @@ SUBTITLE_CLAUSE = (8, 18)
 SUBHEAD_CLAUSE = (5, 12)
 #: caption sentences taken from the body (characters)
 CAPTION_SENTENCE = (18, 70)
+#: a kicker is a clause of the article itself (else from the pool) with this probability
+OWN_CLAUSE_P = 0.5
+#: the source's own subtitle / caption is used (when it has one) with this probability
+SOURCE_PART_P = 0.5
+#: a 图为 caption starts with a sentence of the article with this probability
+DATED_CAPTION_P = 0.6
+#: a repeated headline is one half of a two-part headline / its tail with these probabilities
+SHORTEN_HALF_P = 0.5
+SHORTEN_TAIL_P = 0.25
 
 
 class LeadStyle(str, enum.Enum):
@@ -339,10 +350,11 @@ class Composer:
         never the headline itself."""
         own = [c for c in clauses(" ".join(i.text for i in source.items[:4]), *KICKER_CLAUSE) if c not in headline]
         pool = [k for k in self.kicker_pool if k != headline and k not in self.headlines]
-        return self.rng.choice(own if own and (self.rng.random() < 0.5 or not pool) else pool or list(COLUMN_LABELS))
+        use_own = own and (self.rng.random() < OWN_CLAUSE_P or not pool)
+        return self.rng.choice(own if use_own else pool or list(COLUMN_LABELS))
 
     def subtitle(self, source: Source) -> str:
-        if source.subtitle and self.rng.random() < 0.5:
+        if source.subtitle and self.rng.random() < SOURCE_PART_P:
             return source.subtitle
         own = clauses(" ".join(i.text for i in source.items), *SUBTITLE_CLAUSE)
         body = self.rng.choice(own) if own else source.headline
@@ -354,18 +366,18 @@ class Composer:
         headline, or its tail after a function word ("…要|全面实施…")."""
         halves = [h for h in re.split(r"[ ：:]", headline) if len(h) >= 4]
         r = rng.random()
-        if len(halves) >= 2 and r < 0.5:
+        if len(halves) >= 2 and r < SHORTEN_HALF_P:
             return rng.choice(halves)
         tails = [headline[k + 1:] for k, ch in enumerate(headline)
                  if ch in SHORTEN_AFTER and len(headline) - k - 1 >= 5 and _balanced(headline[k + 1:])]
-        if tails and r < 0.75:
+        if tails and r < SHORTEN_HALF_P + SHORTEN_TAIL_P:
             return rng.choice(tails)
         return headline
 
     def figure(self, source: Source, tuwei: bool) -> FigureText:
         """A caption (with or without 图为) and a credit, about ``source``."""
         own = [c for c in source.captions if ("图为" in c.caption) == tuwei]
-        if own and self.rng.random() < 0.5:
+        if own and self.rng.random() < SOURCE_PART_P:
             c = self.rng.choice(own)
             return FigureText(c.caption, c.credit or self.credit())
         sents = [s for it in source.items if it.kind == "p" for s in sentences(it.text)
@@ -373,7 +385,7 @@ class Composer:
         sent = self.rng.choice(sents) if sents else ""
         if tuwei:
             scene = self.rng.choice(SCENES)
-            cap = (sent + "图为" + scene + "。") if sent and self.rng.random() < 0.6 else ("图为" + scene + "。")
+            cap = (sent + "图为" + scene + "。") if sent and self.rng.random() < DATED_CAPTION_P else ("图为" + scene + "。")
         else:
             cap = sent or (source.headline + "。")
         return FigureText(cap, self.credit())

@@ -26,7 +26,7 @@ from .furniture import Issue, folio, masthead, running_head
 from .gold import PDF_NAME, render_gold
 from .linebreak import Metrics
 from .model import Art, ArticleGold, ArtKind, DrawUnit, PageSetting
-from .plan import PAGE_HEIGHT, PAGE_WIDTH, PHOTO_FILL_SHARE, ModuleKind, ModulePlan, PagePlan, Planner, \
+from .plan import FIGURE_CREDIT_AT_END_P, FIGURE_IMAGE_P, FIGURE_TUWEI_P, PAGE_HEIGHT, PAGE_WIDTH, PHOTO_FILL_SHARE, ModuleKind, ModulePlan, PagePlan, Planner, \
     capacity, figure_plan
 from .render import render
 from .typeset import Carry, ModuleResult, Typesetter
@@ -146,7 +146,8 @@ class _Edition:
             if m.kind is ModuleKind.TOC:
                 continue
             if m.kind is ModuleKind.PHOTO:
-                res = ts.index_photo(m, self._loose_figure(exclude), rng.random() < 0.35, rng.random() < 0.4)
+                res = ts.index_photo(m, self._loose_figure(exclude), rng.random() < FIGURE_IMAGE_P,
+                                     rng.random() < FIGURE_CREDIT_AT_END_P)
             elif m.continuation and carries:
                 carry = carries.pop(0)
                 res = ts.article(m, None, None, carry)
@@ -184,7 +185,7 @@ class _Edition:
             c = self.rng.choice(loose)
             return FigureText(c.caption, c.credit or self.composer.credit())
         source = self.composer.ranked(exclude)[-1]
-        return self.composer.figure(source, self.rng.random() < 0.5)
+        return self.composer.figure(source, self.rng.random() < FIGURE_TUWEI_P)
 
     def _collect(self, ps: PageSetting, res: ModuleResult) -> None:
         ps.units.append(res.unit)

@@ -100,7 +100,7 @@ def break_lines(metrics: Metrics, text: str, size: float, width: float,
 
 
 @lru_cache(maxsize=4096)
-def _break_cached(metrics: Metrics, text: str, size: float, width: float, first: float) -> tuple[LineSpan, ...]:
+def _break(metrics: Metrics, text: str, size: float, width: float, first: float) -> tuple[LineSpan, ...]:
     us = units(text)
     ws = [metrics.width(u.text, size) for u in us]
     lines: list[LineSpan] = []
@@ -132,9 +132,6 @@ def _break_cached(metrics: Metrics, text: str, size: float, width: float, first:
         lines.append(LineSpan(s0, s1, text[s0:s1], sum(ws[i:e])))
         i = j
     return tuple(lines)
-
-
-_break = _break_cached
 
 
 def sentence_cuts(text: str) -> list[int]:

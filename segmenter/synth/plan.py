@@ -43,6 +43,8 @@ LEADING_RATIO = 1.5
 #: a body column holds this many characters per line at least / at most
 MIN_LINE_CHARS = 8
 MAX_LINE_CHARS = 24
+#: a module sets one body column per grid column with this probability (else its own count)
+GRID_BODY_COLUMNS_P = 0.65
 
 # ------------------------------------------------------------------------ module choices
 #: no module is lower than this (pt): a head and a few lines of body
@@ -51,6 +53,12 @@ MIN_MODULE_HEIGHT = 170.0
 MODULES_PER_PAGE = (4, 7)
 #: the front-page lead band takes this share of the content height
 LEAD_BAND_SHARE = (0.34, 0.46)
+#: a cut falls within this share range of the region's height
+CUT_SHARE = (0.35, 0.65)
+#: pages with this many grid columns or more get one module more
+MANY_COLUMNS = 7
+#: the front-page table of contents stands at the left (else the right) with this probability
+TOC_LEFT_P = 0.3
 #: a cut becomes a drawn rule with this probability (else whitespace)
 RULE_PROBABILITY = 0.7
 #: a cut is horizontal with this probability when the region is taller than wide, and
@@ -59,6 +67,8 @@ TALL_REGION_HCUT = 0.75
 #: headline size tiers (pt) by importance rank on the page (rank 0: the largest module)
 HEADLINE_SIZES = (40.0, 32.0, 28.0, 24.0, 22.0, 20.0, 18.0)
 MIN_HEADLINE_SIZE = 18.0
+#: headlines take at most 2 lines in modules wider than this (pt), 3 in narrower ones
+TWO_LINE_HEAD_WIDTH = 240.0
 #: probabilities of the head/body features (top two tiers, other tiers)
 KICKER_P = (0.6, 0.3)
 SUBTITLE_P = (0.5, 0.2)
@@ -73,6 +83,12 @@ FIGURE_ASPECT = (0.55, 0.8)
 FIGURE_IMAGE_P = 0.35          # a real embedded image instead of a grey box
 FIGURE_TUWEI_P = 0.5           # the caption has 图为
 FIGURE_CREDIT_AT_END_P = 0.4   # the credit ends the caption instead of standing on its own line
+FIGURE_TOP_P = 0.7             # the photo stands at the top of its columns (else at the foot)
+FIGURE_MAX_SPAN = 3            # body columns
+#: a module holds a photo only if it is this many minimum module heights tall (one-column
+#: modules: times FIGURE_NARROW_FACTOR)
+FIGURE_MIN_HEIGHTS = 2
+FIGURE_NARROW_FACTOR = 1.3
 #: a photo takes at most this share of its module's body height (more when the article is
 #: short of text and the photo fills the module)
 PHOTO_MAX_SHARE = 0.42
@@ -84,12 +100,21 @@ BOX_P = 0.35
 NESTED_P = 0.55
 NESTED_HEIGHT_SHARE = (0.34, 0.44)
 NESTED_MIN_PARENT_HEIGHT = 430.0
+NESTED_MAX_COLUMNS = 2
+NESTED_RIGHT_P = 0.6           # at the parent's right (else left) foot
 #: a vertical (竖排) headline, once per page at most
 VERTICAL_P = 0.5
 VERTICAL_MIN_HEIGHT = 260.0
+#: a vertical headline advances this much per character (x size), in at most this many lines;
+#: the module keeps VERTICAL_MARGIN (pt) of its height free around it
+VERTICAL_STEP = 1.1
+VERTICAL_MAX_LINES = 2
+VERTICAL_MARGIN = 40.0
 #: an index-level photo (photo and caption belonging to no article), once per page at most
 INDEX_PHOTO_P = 0.4
-INDEX_PHOTO_MAX_SHARE = 0.1    # of the content area
+INDEX_PHOTO_MAX_SHARE = 0.16   # of the content area
+INDEX_PHOTO_MAX_SPAN = 3       # grid columns
+INDEX_PHOTO_MAX_ASPECT = 1.8   # height / width
 #: estimated share of a module's body area that text really fills (head, figures, ragged ends)
 FILL_SHARE = 0.8
 
@@ -205,17 +230,19 @@ def body_columns_for(width: float, span: int, body_size: float, gutter: float, r
     valid = [k for k in range(1, span + 1) if ok(k)]
     if not valid:
         return 1
-    if span in valid and rng.random() < 0.65:
+    if span in valid and rng.random() < GRID_BODY_COLUMNS_P:
         return span
     return rng.choice(valid)
 
 
-def figure_plan(m: ModulePlan, rng: random.Random, max_share: float = PHOTO_MAX_SHARE) -> FigurePlan:
+def figure_plan(m: ModulePlan, rng: random.Random, max_share: float = PHOTO_MAX_SHARE,
+                image: bool | None = None) -> FigurePlan:
     """A photo for module ``m``: 1-3 body columns wide, beside a nested frame if any."""
     k = max(1, m.body_columns - (m.child_columns if m.child else 0))
-    return FigurePlan(span=rng.randint(1, min(3, k)), at_right=(not m.child_at_right) if m.child else rng.random() < 0.5,
-                      at_top=rng.random() < 0.7, aspect=rng.uniform(*FIGURE_ASPECT),
-                      image=rng.random() < FIGURE_IMAGE_P, tuwei=rng.random() < FIGURE_TUWEI_P,
+    return FigurePlan(span=rng.randint(1, min(FIGURE_MAX_SPAN, k)),
+                      at_right=(not m.child_at_right) if m.child else rng.random() < 0.5,
+                      at_top=rng.random() < FIGURE_TOP_P, aspect=rng.uniform(*FIGURE_ASPECT),
+                      image=rng.random() < FIGURE_IMAGE_P if image is None else image, tuwei=rng.random() < FIGURE_TUWEI_P,
                       credit_at_end=rng.random() < FIGURE_CREDIT_AT_END_P, max_share=max_share)
 
 
@@ -223,6 +250,16 @@ class Planner:
     def __init__(self, rng: random.Random, pages: int):
         self.rng = rng
         self.pages = pages
+        self.seen: set[str] = set()     # features an earlier page already has
+
+    def _chance(self, feature: str, p: float, plan: PagePlan) -> bool:
+        """True with probability ``p``; always on the last two pages of an edition of three
+        or more if no page had ``feature`` yet, so every such edition shows every feature."""
+        late = self.pages >= 3 and plan.number >= self.pages - 1 and feature not in self.seen
+        hit = late or self.rng.random() < p
+        if hit:
+            self.seen.add(feature)
+        return hit
 
     def page(self, number: int) -> PagePlan:
         rng = self.rng
@@ -238,7 +275,7 @@ class Planner:
             band = round(top + (bottom - top) * rng.uniform(*LEAD_BAND_SHARE))
             lead = _Region(0, cols, top, band - MODULE_GAP / 2)
             if self.pages > 1:
-                toc_left = rng.random() < 0.3
+                toc_left = rng.random() < TOC_LEFT_P
                 toc = _Region(0, 1, top, lead.y1) if toc_left else _Region(cols - 1, cols, top, lead.y1)
                 lead = _Region(1, cols, top, lead.y1) if toc_left else _Region(0, cols - 1, top, lead.y1)
                 regions.append((toc, ModuleKind.TOC))
@@ -250,7 +287,7 @@ class Planner:
             n = rng.randint(*MODULES_PER_PAGE)
         else:
             rest = _Region(0, cols, top, bottom)
-            n = rng.randint(*MODULES_PER_PAGE) + (1 if cols >= 7 else 0)
+            n = rng.randint(*MODULES_PER_PAGE) + (1 if cols >= MANY_COLUMNS else 0)
         for r in self._carve(rest, n, grid, rules):
             regions.append((r, ModuleKind.ARTICLE))
         modules = []
@@ -282,7 +319,7 @@ class Planner:
         if horizontal:
             lo = reg.y0 + MIN_MODULE_HEIGHT + MODULE_GAP / 2
             hi = reg.y1 - MIN_MODULE_HEIGHT - MODULE_GAP / 2
-            y = round(min(hi, max(lo, reg.y0 + h * rng.uniform(0.35, 0.65))))
+            y = round(min(hi, max(lo, reg.y0 + h * rng.uniform(*CUT_SHARE))))
             share = (y - reg.y0) / h
             n1 = min(n - 1, max(1, round(n * share)))
             if draw:
@@ -310,23 +347,24 @@ class Planner:
             m.headline_size = HEADLINE_SIZES[min(rank, len(HEADLINE_SIZES) - 1)]
         content_area = plan.content.width * plan.content.height
         # an index-level photo: a small module, not the lead
-        small = [m for m in ranked[1:] if m.span <= 3 and m.rect.height <= 1.8 * m.rect.width
+        small = [m for m in ranked[1:] if m.span <= INDEX_PHOTO_MAX_SPAN and m.rect.height <= INDEX_PHOTO_MAX_ASPECT * m.rect.width
                  and m.area <= INDEX_PHOTO_MAX_SHARE * content_area]
-        if small and len(arts) >= 4 and rng.random() < INDEX_PHOTO_P:
+        if small and len(arts) >= 4 and self._chance("index-photo", INDEX_PHOTO_P, plan):
             m = min(small, key=lambda m: (m.area, m.key))
             m.kind = ModuleKind.PHOTO
             arts.remove(m)
         # a nested framed short article at the foot of a big module
         big = [m for m in ranked if m.body_columns >= 3 and m.rect.height >= NESTED_MIN_PARENT_HEIGHT]
-        if big and rng.random() < NESTED_P:
+        if big and self._chance("nested", NESTED_P, plan):
             self._nest(plan, rng.choice(big))
         # a vertical headline
         tall = [m for m in arts if m.child is None and m.rect.height >= VERTICAL_MIN_HEIGHT and m.tier > 0
                 and m.rect.width >= 2 * plan.body_size * MIN_LINE_CHARS]
-        if tall and rng.random() < VERTICAL_P:
+        if tall and self._chance("vertical", VERTICAL_P, plan):
             rng.choice(tall).vertical = rng.choice(("left", "right"))
         for m in arts:
-            if m.child is None and not m.vertical and m.area <= BOX_MAX_SHARE * content_area and rng.random() < BOX_P:
+            if m.child is None and not m.vertical and m.area <= BOX_MAX_SHARE * content_area \
+                    and self._chance("box", BOX_P, plan):
                 m.boxed = True
             self._figure(plan, m)
             self._style(plan, m)
@@ -336,9 +374,9 @@ class Planner:
     def _nest(self, plan: PagePlan, parent: ModulePlan) -> None:
         rng = self.rng
         k = parent.body_columns
-        cols = rng.randint(1, min(2, k - 1))
+        cols = rng.randint(1, min(NESTED_MAX_COLUMNS, k - 1))
         colw = (parent.rect.width - (k - 1) * GUTTER) / k
-        right = rng.random() < 0.6
+        right = rng.random() < NESTED_RIGHT_P
         x0 = parent.rect.x0 + (k - cols) * (colw + GUTTER) if right else parent.rect.x0
         x1 = x0 + cols * colw + (cols - 1) * GUTTER
         h = round(parent.rect.height * rng.uniform(*NESTED_HEIGHT_SHARE))
@@ -349,9 +387,9 @@ class Planner:
 
     def _figure(self, plan: PagePlan, m: ModulePlan) -> None:
         k = m.body_columns - (m.child_columns if m.child else 0)
-        if k >= 1 and m.rect.height >= 2 * MIN_MODULE_HEIGHT * (1 if m.body_columns >= 2 else 1.3) \
-                and self.rng.random() < FIGURE_P:
-            m.figure = figure_plan(m, self.rng)
+        if k >= 1 and m.rect.height >= FIGURE_MIN_HEIGHTS * MIN_MODULE_HEIGHT * (1 if m.body_columns >= 2 else FIGURE_NARROW_FACTOR) \
+                and self._chance("figure", FIGURE_P, plan):
+            m.figure = figure_plan(m, self.rng, image=self._chance("image", FIGURE_IMAGE_P, plan))
 
     def _style(self, plan: PagePlan, m: ModulePlan) -> None:
         rng = self.rng
@@ -364,9 +402,9 @@ class Planner:
                 lead = style
                 break
         if m.vertical:
-            max_headline = int((m.rect.height - 40) / (m.headline_size * 1.1)) * 2
+            max_headline = int((m.rect.height - VERTICAL_MARGIN) / (m.headline_size * VERTICAL_STEP)) * VERTICAL_MAX_LINES
         else:
-            max_lines = 2 if m.rect.width > 240 else 3
+            max_lines = 2 if m.rect.width > TWO_LINE_HEAD_WIDTH else 3
             max_headline = int(m.rect.width / MIN_HEADLINE_SIZE) * max_lines
         m.style = HeadStyle(
             kicker=not m.vertical and rng.random() < KICKER_P[0 if top else 1],

@@ -17,7 +17,8 @@ from .corpus import ArticleText, BodyItem, FigureText
 from .linebreak import LineSpan, Metrics, break_lines, sentence_cuts
 from .model import (ASCENT, DESCENT, Art, ArticleGold, ArtKind, DrawUnit, FigureGold, Furniture,
                     JumpMark, Para, Passage, Piece, TextLine)
-from .plan import GUTTER, FigurePlan, ModulePlan, PagePlan
+from .plan import GUTTER, MIN_HEADLINE_SIZE, MIN_LINE_CHARS, TWO_LINE_HEAD_WIDTH, VERTICAL_MAX_LINES, VERTICAL_STEP, FigurePlan, \
+    ModulePlan, PagePlan
 
 # ---------------------------------------------------------------------------- head sizes
 #: line height of headline-like lines as a multiple of their size
@@ -33,11 +34,21 @@ HEAD_BODY_GAP = 0.9
 HEAD_CENTER_P = 0.7
 #: repeated headline over a continued part: at most this size
 REPEATED_MAX_SIZE = 24.0
-#: vertical headline: advance per character (x size), padding of its strip, max lines
-VERTICAL_STEP = 1.1
+#: heads are centred only in modules wider than this (pt)
+CENTER_MIN_WIDTH = 200.0
+#: a byline is set this much larger than the body (pt)
+BYLINE_BUMP = 0.5
+#: balancing a multi-line head: lines aim at the mean width plus this share and one em
+HEAD_BALANCE_SLACK = 1.08
+#: vertical headline: padding of its strip, size range (pt); its advance per character
+#: and number of lines are planned (plan.VERTICAL_STEP, plan.VERTICAL_MAX_LINES)
 VERTICAL_PAD = 6.0
-VERTICAL_MAX_LINES = 2
 VERTICAL_SIZE = (24.0, 34.0)
+#: a vertical headline shrinks to at most this share of VERTICAL_SIZE[0] to fit
+VERTICAL_MIN_SHARE = 0.75
+#: width of one vertical line (x size) and the space under a byline beside it (x leading)
+VERTICAL_LINE_WIDTH = 1.3
+VERTICAL_BYLINE_GAP = 0.5
 # ---------------------------------------------------------------------------- body
 #: section subheads: size (x body size), line height (x subhead size), space above (x leading)
 SUBHEAD_SCALE = 1.18
@@ -54,11 +65,15 @@ NESTED_GAP = 8.0
 #: caption size (x body size) and line height (x caption size)
 CAPTION_SCALE = 0.85
 CAPTION_LEADING = 1.4
-#: gap photo -> caption; gap figure -> body text (x leading)
+#: gap photo -> caption; gap figure -> body text (x leading); gap caption end -> credit
+#: on the same line (x caption size)
 PHOTO_CAPTION_GAP = 4.0
+CREDIT_GAP = 0.5
 FIGURE_BODY_GAP = 0.9
 #: a photo is at least this high (pt)
 PHOTO_MIN_H = 40.0
+#: an index-level photo is at most this high relative to its width
+INDEX_PHOTO_ASPECT = 0.9
 #: a module keeps its photo only if the body still has this many lines of room
 MIN_BODY_LINES = 6
 #: table of contents: title size (x body size), gap between entries (pt)
@@ -69,6 +84,9 @@ EPS = 0.01
 #: comma or colon (the first paragraph of an article, which must print something)
 CLAUSE_ENDS = "；"
 CLAUSE_ENDS_FIRST = "；，："
+#: sentence prefixes clearly longer than the room left are not tried: characters per line
+#: times lines left, times this slack (Latin text is narrower than CJK)
+PREFIX_SLACK = 1.3
 
 
 @dataclass(slots=True)
@@ -205,7 +223,7 @@ class Typesetter:
             spans = break_lines(self.m, text, size, width)
             if len(spans) <= max_lines or size <= min_size:
                 n = len(spans)
-                target = min(width, total / n * 1.08 + size)
+                target = min(width, total / n * HEAD_BALANCE_SLACK + size)
                 balanced = break_lines(self.m, text, size, target)
                 return size, (balanced if len(balanced) == n else spans)
             size = max(min_size, size - 2)
@@ -242,26 +260,27 @@ class Typesetter:
             gold = ArticleGold(self.page, (m.rect.y0, m.rect.x0), art.source, lead=art.lead,
                                boxed=m.boxed, vertical=bool(m.vertical))
         res = ModuleResult(unit, gold if carry is None else None)
-        center = self.rng.random() < HEAD_CENTER_P and box.width > 200
+        center = self.rng.random() < HEAD_CENTER_P and box.width > CENTER_MIN_WIDTH
         level = 1 if m.tier == 0 else 2
         body_box = box
         # ---- head
         if carry is not None:
             size = min(m.headline_size, REPEATED_MAX_SIZE)
             gold.repeated, y = self.head_item(unit, carry.headline, Role.HEADLINE, size, box, box.y0, center, 2,
-                                              min(size, 16.0), level=2)
+                                              min(size, MIN_HEADLINE_SIZE), level=2)
             body_box = BBox(box.x0, y - HEAD_ITEM_GAP + HEAD_BODY_GAP * self.lh, box.x1, box.y1)
         elif m.vertical:
             body_box = self.vertical_head(unit, gold, art, m, box)
             if art.byline:
-                gold.byline, y = self.head_item(unit, art.byline, Role.BYLINE, self.size + 0.5, body_box,
+                gold.byline, y = self.head_item(unit, art.byline, Role.BYLINE, self.size + BYLINE_BUMP, body_box,
                                                 body_box.y0, False, 2, self.size)
-                body_box = BBox(body_box.x0, y - HEAD_ITEM_GAP + 0.5 * self.lh, body_box.x1, body_box.y1)
+                body_box = BBox(body_box.x0, y - HEAD_ITEM_GAP + VERTICAL_BYLINE_GAP * self.lh, body_box.x1,
+                                body_box.y1)
         else:
             y = box.y0
             hs = m.headline_size
-            min_hs = min(hs, 16.0 if box.width < 200 else 18.0)
-            max_lines = 2 if box.width > 240 else 3
+            min_hs = min(hs, MIN_HEADLINE_SIZE)
+            max_lines = 2 if box.width > TWO_LINE_HEAD_WIDTH else 3
             if art.kicker:
                 ks = max(self.size + HEAD_MIN_BUMP, half_round(hs * KICKER_SCALE))
                 gold.kicker, y = self.head_item(unit, art.kicker, Role.KICKER, ks, box, y, center, 2, self.size)
@@ -272,13 +291,13 @@ class Typesetter:
                 gold.subtitle, y = self.head_item(unit, art.subtitle, Role.SUBTITLE, ss, box, y, False, 2,
                                                   self.size, align_right=center)
             if art.byline:
-                gold.byline, y = self.head_item(unit, art.byline, Role.BYLINE, self.size + 0.5, box, y, center,
+                gold.byline, y = self.head_item(unit, art.byline, Role.BYLINE, self.size + BYLINE_BUMP, box, y, center,
                                                 2, self.size)
             body_box = BBox(box.x0, y - HEAD_ITEM_GAP + HEAD_BODY_GAP * self.lh, box.x1, box.y1)
         # ---- body columns, photo, nested frame
         k = m.body_columns
         if m.vertical:
-            k = max(1, min(k, int((body_box.width + GUTTER) / (self.size * 9 + GUTTER))))
+            k = max(1, min(k, int((body_box.width + GUTTER) / (self.size * MIN_LINE_CHARS + GUTTER))))
         colw = (body_box.width - (k - 1) * GUTTER) / k
         obstacles: list[tuple[int, int, float, float]] = []
         if m.child is not None:
@@ -308,12 +327,10 @@ class Typesetter:
             closing = art.closing
         jump = m.jump_to > 0 and carry is None
         reserved = 0.0
-        closing_spans: list[LineSpan] = []
         if jump:
             reserved = self.lh if flow.shrink_end(self.lh) else 0.0
         elif closing:
-            closing_spans = break_lines(self.m, closing, self.size, colw, colw - INDENT_EM * self.size)
-            reserved = len(closing_spans) * self.lh
+            reserved = len(break_lines(self.m, closing, self.size, colw, colw - INDENT_EM * self.size)) * self.lh
             if not flow.shrink_end(reserved):
                 closing, reserved = "", 0.0
         placed, remainder, cut_mid = self.fill(flow, items, key, jump=jump and reserved > 0)
@@ -360,11 +377,11 @@ class Typesetter:
             step = size * VERTICAL_STEP
             per_line = max(1, int((box.height - 2 * VERTICAL_PAD) // step))
             nlines = math.ceil(len(chars) / per_line)
-            if nlines <= VERTICAL_MAX_LINES or size <= VERTICAL_SIZE[0] * 0.75:
+            if nlines <= VERTICAL_MAX_LINES or size <= VERTICAL_SIZE[0] * VERTICAL_MIN_SHARE:
                 break
             size -= 2
         per_line = math.ceil(len(chars) / nlines)
-        line_w = size * 1.3
+        line_w = size * VERTICAL_LINE_WIDTH
         strip_w = nlines * line_w + VERTICAL_PAD
         left = m.vertical == "left"
         sx0 = box.x0 if left else box.x1 - strip_w
@@ -501,7 +518,7 @@ class Typesetter:
         cuts += sorted((i + 1 for i, c in enumerate(it.text) if c in (CLAUSE_ENDS_FIRST if first else CLAUSE_ENDS)
                         and i + 1 < len(it.text)), reverse=True)
         for cut in cuts:
-            if len(it.text[:cut]) > (room + 1) * per_line * 1.3 + INDENT_EM:
+            if cut > (room + 1) * per_line * PREFIX_SLACK + INDENT_EM:
                 continue
             got = self.paragraph(flow, it, key, end=cut)
             if got is not None:
@@ -524,7 +541,7 @@ class Typesetter:
         clh = cs * CAPTION_LEADING
         caps = break_lines(self.m, fig.caption, cs, w)
         credit_w = self.m.width(fig.credit, cs)
-        gap = cs * 0.5
+        gap = cs * CREDIT_GAP
         credit_inline = fp.credit_at_end and caps[-1].width + gap + credit_w <= w
         nlines = len(caps) + (0 if credit_inline else 1)
         text_h = nlines * clh
@@ -572,10 +589,10 @@ class Typesetter:
         clh = cs * CAPTION_LEADING
         caps = break_lines(self.m, fig.caption, cs, box.width)
         credit_w = self.m.width(fig.credit, cs)
-        gap = cs * 0.5
+        gap = cs * CREDIT_GAP
         credit_inline = credit_inline and caps[-1].width + gap + credit_w <= box.width
         text_h = (len(caps) + (0 if credit_inline else 1)) * clh
-        photo_h = max(PHOTO_MIN_H, min(box.height - text_h - PHOTO_CAPTION_GAP, box.width * 0.9))
+        photo_h = max(PHOTO_MIN_H, min(box.height - text_h - PHOTO_CAPTION_GAP, box.width * INDEX_PHOTO_ASPECT))
         photo = BBox(round(box.x0, 2), round(box.y0, 2), round(box.x1, 2), round(box.y0 + photo_h, 2))
         unit.arts.append(Art(ArtKind.IMAGE if image else ArtKind.PHOTO, photo, self.rng.randrange(1 << 30)))
         y = box.y0 + photo_h + PHOTO_CAPTION_GAP
