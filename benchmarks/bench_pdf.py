@@ -462,13 +462,17 @@ def main(argv: list[str] | None = None) -> int:
             t_mupdf = run_subprocess_time([py, "-c", "import pymupdf"], sub_reps, ROOT)
             t_run = run_subprocess_time(segmenter_cmd() + ["run", str(one_pdf), "-o", str(tmp / "out")],
                                         sub_reps, ROOT)
+            t_jieba = run_subprocess_time([py, "-c", "import jieba, logging; jieba.setLogLevel(logging.WARNING); "
+                                           "jieba.dt.check_initialized()"], sub_reps, ROOT)
             results["startup"] = {"bare_python_s": t_bare, "import_pymupdf_s": t_mupdf,
+                                  "jieba_dictionary_s": t_jieba,
                                   "run_one_page_pdf_s": t_run, "ratio_run": t_run / t_bare,
                                   "one_page_s": 1 / pps, "reps": sub_reps}
             rows.append(("start-up: python -c pass", f"{t_bare * 1000:.0f} ms", "", ""))
             rows.append(("start-up: segmenter run 1-page PDF", f"{t_run * 1000:.0f} ms",
                          f"(report; {t_run / t_bare:.0f}× bare python)", ""))
             rows.append(("  part: import pymupdf", f"{t_mupdf * 1000:.0f} ms", "", ""))
+            rows.append(("  part: import jieba + load dict (when a page needs it)", f"{t_jieba * 1000:.0f} ms", "", ""))
             rows.append(("  part: one page, warm (from above)", f"{1000 / pps:.0f} ms", "", ""))
         except RuntimeError as e:
             notes.append(f"start-up not measured: {e}")

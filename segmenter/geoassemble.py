@@ -301,13 +301,6 @@ def _own_from_above(page: Page, heads: list[_Unit], units: list[_Unit], size0: f
     for u in order:
         if u.owner is not None:
             continue
-        for h in verticals:
-            if h.box == u.box and u.bbox.y_overlap(h.bbox) >= 0.5 * min(u.bbox.height, h.bbox.height) \
-                    and min(abs(u.bbox.x0 - h.bbox.x1), abs(h.bbox.x0 - u.bbox.x1)) <= VERTICAL_SIDE_EM * size0:
-                u.owner = h
-                break
-        if u.owner is not None:
-            continue
         probe = u.bbox
         while True:
             cands = [x for x in heads + units if x.box == u.box and x is not u and not x.vertical]
@@ -328,6 +321,12 @@ def _own_from_above(page: Page, heads: list[_Unit], units: list[_Unit], size0: f
                 u.owner = above.owner
                 u.score = min(u.score, above.score)
             break
+        if u.owner is None:
+            for h in verticals:    # a vertical head owns what stands beside it
+                if h.box == u.box and u.bbox.y_overlap(h.bbox) > 0 \
+                        and min(abs(u.bbox.x0 - h.bbox.x1), abs(h.bbox.x0 - u.bbox.x1)) <= VERTICAL_SIDE_EM * size0:
+                    u.owner = h
+                    break
 
 
 def _band_clear(above: _Unit, probe: BBox, units: list[_Unit]) -> bool:

@@ -37,6 +37,8 @@ RUN_SIZE_RATIO = 1.08
 INDENT_MIN_EM = 1.0
 #: a line ending this many ems before its run's right edge closes its paragraph
 SHORT_LINE_EM = 1.2
+#: columns of a vertical headline stand at most this many ems apart
+VERTICAL_COLUMN_GAP_EM = 1.0
 #: a page opens paragraphs with an indent when at least this share of the lines that follow
 #: a short line are indented (a short line without indent after it is then a ragged line)
 INDENT_STYLE_SHARE = 0.6
@@ -154,7 +156,22 @@ def _runs(page: Page, lines: list[Line], boxes: dict[int, int]) -> list[list[Lin
         while id(run[-1]) in succ:
             run.append(succ[id(run[-1])])
         runs.append(run)
-    runs.extend([ln] for ln in lines if ln.vertical)
+    runs.extend(_vertical_runs([ln for ln in lines if ln.vertical]))
+    return runs
+
+
+def _vertical_runs(lines: list[Line]) -> list[list[Line]]:
+    """Vertical lines side by side (a vertical headline in several columns) are one run,
+    read right to left."""
+    runs: list[list[Line]] = []
+    for ln in sorted(lines, key=lambda ln: -ln.bbox.x1):
+        last = runs[-1][-1] if runs else None
+        if last is not None and abs((ln.size or 1) - (last.size or 1)) <= 0.1 * (last.size or 1) \
+                and 0 <= last.bbox.x0 - ln.bbox.x1 <= VERTICAL_COLUMN_GAP_EM * (ln.size or 1) \
+                and ln.bbox.y_overlap(last.bbox) >= 0.5 * min(ln.bbox.height, last.bbox.height):
+            runs[-1].append(ln)
+        else:
+            runs.append([ln])
     return runs
 
 
@@ -192,6 +209,8 @@ def _indent_style(runs: list[list[Line]], size0: float) -> bool:
 def _pieces(run: list[Line], r: int, indent_style: bool = False) -> list[Block]:
     """Cut one run into paragraph pieces at indents (and short lines, on pages that do not
     indent)."""
+    if run[0].vertical:
+        return [_block(run, r, opens=True, closes=True)]
     if len(run) == 1:
         return [_block(run, r, opens=True, closes=not indent_style)]
     indented, short = _edges(run)

@@ -287,3 +287,22 @@ def test_cli(tmp_path, capsys):
     line = capsys.readouterr().out.strip()
     assert line.startswith(f"{out}: 2 pages, ") and line.endswith(" articles, 5 dump variants")
     assert (out / "edition.pdf").is_file() and (out / "gold" / "index.xml").is_file()
+
+
+def test_shared_corpus_is_read_when_present(tmp_path):
+    from segmenter.synth.corpus import load_corpus
+    base = len(load_corpus(tmp_path / "missing").sources)
+    (tmp_path / "a.txt").write_text("量子计算新进展\n\n本报讯（记者 王五）近日，某研究团队在量子计算领域取得新进展，相关成果"
+                                    "发表于国际期刊。\n\n该团队表示，下一步将继续推进相关研究，加快成果转化应用。\n", "utf-8")
+    (tmp_path / "b.md").write_text("# 智能制造提速\n\n工厂里，机械臂灵活翻转，智能小车穿梭不息，生产效率大幅提升。\n\n"
+                                   "## 数字化转型\n\n企业加快数字化改造，推动传统产业转型升级，培育新的增长点。\n", "utf-8")
+    (tmp_path / "c.xml").write_text('<article id="x" edition="e"><head><headline>新材料产业加快发展</headline></head>'
+                                    "<body><p>新材料是战略性新兴产业的重要组成部分，近年来我国新材料产业规模持续扩大。</p>"
+                                    "<p>专家表示，要进一步加强基础研究，提升关键材料保障能力。</p></body></article>", "utf-8")
+    (tmp_path / "bad.xml").write_text("<article><unclosed>", "utf-8")
+    (tmp_path / "title-only.txt").write_text("只有标题\n", "utf-8")
+    corpus = load_corpus(tmp_path)
+    added = {s.key: s for s in corpus.sources[base:]}
+    assert sorted(added) == ["corpus/a.txt", "corpus/b.md", "corpus/c.xml"]
+    assert added["corpus/a.txt"].headline == "量子计算新进展" and len(added["corpus/a.txt"].items) == 2
+    assert [i.kind for i in added["corpus/b.md"].items] == ["p", "h", "p"]

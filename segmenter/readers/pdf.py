@@ -44,9 +44,16 @@ WORD_SPACE_EM = 0.2
 #: script; justified lines spread all their characters alike, so the usual gap absorbs it
 CJK_SPACE_EM = 0.2
 #: upright characters stacked in one column make a vertical line when at least this many,
-#: each no further below the previous than VERTICAL_PITCH_EM of their size
+#: each no further below the previous than VERTICAL_PITCH_EM of their size (vertical
+#: headlines set solid or with a little tracking; body leading is 1.2–1.8 em but body
+#: characters follow each other across at 1 em, so the smaller pitch decides)
 VERTICAL_MIN_CHARS = 3
 VERTICAL_PITCH_EM = 1.6
+#: characters of one vertical column share their centre within this many ems (narrow
+#: glyphs such as quotes and digits sit off the axis; columns stand >= 1.1 em apart)
+VERTICAL_AXIS_EM = 0.45
+#: a vertical headline is set in at most this many columns side by side
+VERTICAL_MAX_COLUMNS = 4
 #: top and bottom of a glyph box relative to the baseline, in ems (fonts' own ascender and
 #: descender values vary widely; a fixed em box keeps line geometry comparable)
 ASCENT_EM = 0.88
@@ -124,7 +131,6 @@ def _read_page(fp, path: Path, number: int, index: int) -> Page:
     if problem:
         raise InputError(problem)
     lines = _lines(chars, number) + rotated
-    lines = _stack_vertical(lines)
     width, height = page_size(fp)
     page = Page(number=number, path=str(path), name=path.name, kind="pdf", lines=lines,
                 width=float(width), height=float(height),
@@ -153,7 +159,7 @@ def _lines(chars: list[_Char], number: int) -> list[Line]:
             rows[-1].append(ch)
         else:
             rows.append([ch])
-    out: list[Line] = []
+    groups: list[list[_Char]] = []
     for row in rows:
         row.sort(key=lambda c: c.x0)
         cur: list[_Char] = [row[0]]
@@ -165,17 +171,23 @@ def _lines(chars: list[_Char], number: int) -> list[Line]:
             split = (not same_size or gap > HARD_SPLIT_GAP_EM * em
                      or (gap > SPLIT_GAP_EM * em and ch.pline != prev.pline))
             if split:
-                out.extend(_make_lines(cur, number))
+                groups.append(cur)
                 cur = [ch]
             else:
                 cur.append(ch)
-        out.extend(_make_lines(cur, number))
+        groups.append(cur)
+    stacks, groups = _vertical_stacks(groups)
+    out: list[Line] = [_vertical_line(st, number) for st in stacks]
+    for g in groups:
+        out.extend(_make_lines(g, number))
     return out
 
 
 def _split_credit(chars: list[_Char], gaps: list[float], usual: float) -> int:
     """Index where a photo credit set at the end of a caption line starts ("…参观。  新华社
     记者 王明/摄"), found at a spacing gap; 0 when there is none."""
+    if lexicon.CREDIT_RE.fullmatch("".join(ch.c for ch in chars)):
+        return 0
     for i in range(1, len(chars)):
         if gaps[i - 1] > usual + CJK_SPACE_EM:
             rest = "".join(ch.c for ch in chars[i:])
@@ -217,41 +229,61 @@ def _make_line(chars: list[_Char], number: int, gaps: list[float], usual: float)
                 font=chars[0].font)
 
 
-def _stack_vertical(lines: list[Line]) -> list[Line]:
-    """One-character lines stacked in one narrow column become one vertical line."""
-    singles = [ln for ln in lines if len(ln.text) == 1 and not ln.vertical]
-    if len(singles) < VERTICAL_MIN_CHARS:
-        return lines
-    singles.sort(key=lambda ln: (ln.bbox.cx, ln.bbox.y0))
-    columns: list[list[Line]] = []
-    for ln in singles:                     # same centre line (within a quarter em), same size
-        if columns and abs(ln.bbox.cx - columns[-1][0].bbox.cx) <= 0.25 * ln.size \
-                and abs(ln.size - columns[-1][0].size) <= 0.1 * ln.size:
-            columns[-1].append(ln)
+def _vertical_stacks(groups: list[list[_Char]]) -> tuple[list[list[_Char]], list[list[_Char]]]:
+    """Find upright characters stacked top-down (竖排) among short horizontal groups.
+
+    A group of at most VERTICAL_MAX_COLUMNS characters may really be one character from
+    each of several vertical columns set side by side.  Its characters are stacked when,
+    in their column (same centre and size), the next character down follows closer than
+    the next character across in the group: text runs in the direction of the smaller pitch.
+    Returns (vertical stacks top-down, remaining horizontal groups)."""
+    cands = [g for g in groups if len(g) <= VERTICAL_MAX_COLUMNS]
+    if sum(len(g) for g in cands) < VERTICAL_MIN_CHARS:
+        return [], groups
+    across: dict[int, float] = {}
+    for g in cands:
+        for i, ch in enumerate(g):
+            steps = [abs(o.x0 + o.x1 - ch.x0 - ch.x1) / 2 for o in g if o is not ch]
+            across[id(ch)] = min(steps) if steps else float("inf")
+    chars = sorted((ch for g in cands for ch in g), key=lambda c: ((c.x0 + c.x1) / 2, c.base))
+    columns: list[list[_Char]] = []
+    for ch in chars:
+        cx = (ch.x0 + ch.x1) / 2
+        if columns and abs(cx - (columns[-1][0].x0 + columns[-1][0].x1) / 2) <= VERTICAL_AXIS_EM * ch.size \
+                and abs(ch.size - columns[-1][0].size) <= 0.1 * ch.size:
+            columns[-1].append(ch)
         else:
-            columns.append([ln])
-    stacks: list[list[Line]] = []
+            columns.append([ch])
+    stacks: list[list[_Char]] = []
     for col in columns:
-        col.sort(key=lambda ln: ln.bbox.y0)
+        col.sort(key=lambda c: c.base)
         chain = [col[0]]
-        for ln in col[1:]:
-            if 0 < ln.bbox.y0 - chain[-1].bbox.y0 <= VERTICAL_PITCH_EM * ln.size:
-                chain.append(ln)
-                continue
+        for ch in col[1:] + [None]:
+            if ch is not None:
+                step = ch.base - chain[-1].base
+                if 0 < step <= VERTICAL_PITCH_EM * ch.size and step < across[id(ch)] and step < across[id(chain[-1])]:
+                    chain.append(ch)
+                    continue
             if len(chain) >= VERTICAL_MIN_CHARS:
                 stacks.append(chain)
-            chain = [ln]
-        if len(chain) >= VERTICAL_MIN_CHARS:
-            stacks.append(chain)
+            if ch is not None:
+                chain = [ch]
     if not stacks:
-        return lines
-    stacked = {id(ln) for chain in stacks for ln in chain}
-    out = [ln for ln in lines if id(ln) not in stacked]
-    for chain in stacks:
-        bbox = chain[0].bbox
-        for c in chain[1:]:
-            bbox = bbox.union(c.bbox)
-        out.append(Line(text="".join(c.text for c in chain), page=chain[0].page, lineno=0,
-                        bbox=bbox, size=chain[0].size, bold=chain[0].bold, vertical=True,
-                        font=chain[0].font))
-    return out
+        return [], groups
+    stacked = {id(ch) for st in stacks for ch in st}
+    rest = []
+    for g in groups:
+        kept = [ch for ch in g if id(ch) not in stacked]
+        if len(kept) == len(g):
+            rest.append(g)
+        else:
+            rest.extend([ch] for ch in kept)
+    return stacks, rest
+
+
+def _vertical_line(chars: list[_Char], number: int) -> Line:
+    size = chars[0].size
+    bbox = BBox(round(min(c.x0 for c in chars), 2), round(chars[0].base - ASCENT_EM * size, 2),
+                round(max(c.x1 for c in chars), 2), round(chars[-1].base + DESCENT_EM * size, 2))
+    return Line(text="".join(c.c for c in chars), page=number, lineno=0, bbox=bbox, size=size,
+                bold=chars[0].bold, vertical=True, font=chars[0].font)

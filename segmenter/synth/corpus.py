@@ -116,6 +116,7 @@ def _source_from_text(key: str, text: str) -> Source | None:
     """A plain-text or markdown article: first non-empty line is the headline, each further
     non-empty line (or blank-line separated block) a paragraph; '#' lines are subheads."""
     blocks = [b for b in re.split(r"\n\s*\n", text.replace("\r\n", "\n")) if b.strip()]
+    # blank-line separated paragraphs (a hard-wrapped file) or one paragraph per line
     lines = [ln for b in blocks for ln in ([b.replace("\n", "")] if len(blocks) > 2 else b.split("\n")) if ln.strip()]
     if len(lines) < 2:
         return None
@@ -139,25 +140,24 @@ class Corpus:
     loose_captions: tuple[SourceCaption, ...]   # captions of figures that belong to no article
 
 
-def load_corpus() -> Corpus:
-    """Fixture gold articles (and their index-level figures), then any articles found under
-    ``<repo>/../shared/corpus/``."""
+def load_corpus(shared: Path | None = None) -> Corpus:
+    """Fixture gold articles (and their index-level figures), then any articles found in
+    ``shared`` (default ``<repo>/../shared/corpus/``, used only if it exists)."""
     loose = []
     for f in sorted((fixtures_dir() / "gold").glob("*/index.xml")):
         for fig in etree.parse(str(f)).getroot().findall("figure"):
             cap, cred = fig.find("caption"), fig.find("credit")
             if cap is not None and cap.text:
                 loose.append(SourceCaption(normalise(cap.text), normalise(cred.text) if cred is not None and cred.text else ""))
-    return Corpus(tuple(_load_sources()), tuple(loose))
+    return Corpus(tuple(_load_sources(shared_corpus_dir() if shared is None else shared)), tuple(loose))
 
 
-def _load_sources() -> list[Source]:
+def _load_sources(shared: Path) -> list[Source]:
     out: list[Source] = []
     for f in sorted((fixtures_dir() / "gold").glob("*/a*.xml")):
         s = _source_from_article_xml(f"{f.parent.name}/{f.stem}", etree.parse(str(f)).getroot())
         if s:
             out.append(s)
-    shared = shared_corpus_dir()
     if shared.is_dir():
         for f in sorted(shared.rglob("*")):
             try:
