@@ -178,7 +178,7 @@ def _units(page: Page, blocks: list[Block], size0: float) -> tuple[list[_Unit], 
         beside_body = any(abs(r.bbox.y0 - h.bbox.y0) <= SUBHEAD_BESIDE_EM * size0 and r.box == h.box
                           and max(r.bbox.x0 - h.bbox.x1, h.bbox.x0 - r.bbox.x1) <= GUTTER_MAX_EM * size0
                           and r.bbox.x_overlap(h.bbox) <= 0 for r in runs)
-        if under_body or (beside_body and (above is None or above.kind == "head")):
+        if under_body or beside_body:
             heads.remove(h)
             for b in h.blocks:
                 if b.role is Role.HEADING:
