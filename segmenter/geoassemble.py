@@ -301,33 +301,40 @@ def _own_from_above(page: Page, heads: list[_Unit], units: list[_Unit], size0: f
     for u in order:
         if u.owner is not None:
             continue
-        probe = u.bbox
-        while True:
-            cands = [x for x in heads + units if x.box == u.box and x is not u and not x.vertical]
-            above = _nearest_above(probe, cands, u, page)
-            if above is None:
+        above, score = _owner_from_above(page, u, heads, units, size0)
+        if above is not None and above.kind == "head":
+            u.owner = above                  # right under its headline
+            continue
+        for h in verticals:                  # a vertical head owns what stands beside it
+            if h.box == u.box and u.bbox.y_overlap(h.bbox) > 0 \
+                    and min(abs(u.bbox.x0 - h.bbox.x1), abs(h.bbox.x0 - u.bbox.x1)) <= VERTICAL_SIDE_EM * size0:
+                u.owner = h
                 break
-            if _rule_y_between(page, above.bbox.y1, probe.y0, probe):
-                break
-            if above.kind != "head" and (probe.y0 - above.bbox.y1 > RUN_CONTINUE_MAX_EM * size0
-                                         or not _band_clear(above, probe, heads + units)):
-                break
-            if above.kind == "head":
-                u.owner = above
-            elif above.kind == "figure" and above.owner is None:
-                probe = BBox(probe.x0, above.bbox.y0, probe.x1, probe.y1)   # look through it
-                continue
-            else:
+        else:
+            if above is not None:            # continues the column above
                 u.owner = above.owner
-                u.score = min(u.score, above.score)
-            break
-        if u.owner is None:
-            for h in verticals:    # a vertical head owns what stands beside it
-                if h.box == u.box and u.bbox.y_overlap(h.bbox) > 0 \
-                        and min(abs(u.bbox.x0 - h.bbox.x1), abs(h.bbox.x0 - u.bbox.x1)) <= VERTICAL_SIDE_EM * size0:
-                    u.owner = h
-                    break
+                u.score = min(u.score, score)
 
+
+def _owner_from_above(page: Page, u: _Unit, heads: list[_Unit], units: list[_Unit],
+                      size0: float) -> tuple[_Unit | None, float]:
+    """The head or owned unit right above ``u`` in its column (photos looked through),
+    or None when a rule, a gap or something else's text cuts the column."""
+    probe = u.bbox
+    cands = [x for x in heads + units if x.box == u.box and x is not u and not x.vertical]
+    while True:
+        above = _nearest_above(probe, cands, u, page)
+        if above is None or _rule_y_between(page, above.bbox.y1, probe.y0, probe):
+            return None, 1.0
+        if above.kind != "head" and (probe.y0 - above.bbox.y1 > RUN_CONTINUE_MAX_EM * size0
+                                     or not _band_clear(above, probe, heads + units)):
+            return None, 1.0
+        if above.kind == "figure" and above.owner is None:
+            probe = BBox(probe.x0, above.bbox.y0, probe.x1, probe.y1)   # look through it
+            continue
+        if above.kind != "head" and above.owner is None:
+            return None, 1.0
+        return above, above.score
 
 def _band_clear(above: _Unit, probe: BBox, units: list[_Unit]) -> bool:
     """Nothing else lies in the band between ``above`` and ``probe`` across probe's width
