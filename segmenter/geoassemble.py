@@ -48,8 +48,14 @@ GUTTER_MAX_EM = 3.5
 #: (ems of body size): paragraph and figure spacing inside an article stays under 2 em, while
 #: the gap over the outer columns of the next article holds at least its headline
 RUN_CONTINUE_MAX_EM = 3.0
-#: a vertical head owns runs beside it within this many ems
+#: white space above a column top wider than this (ems) may be the gap between two modules
+#: (paragraph and photo spacing inside an article stays under 1.5 em)
+NEW_MODULE_GAP_EM = 1.5
+#: a vertical head owns runs beside it within this many ems…
 VERTICAL_SIDE_EM = 3.0
+#: …that start level with its top, within this many ems (its article's columns and photo
+#: start with it; text further down beside it belongs to the column above that text)
+VERTICAL_TOP_EM = 2.5
 #: a caption or credit within this many ems of a figure's caption joins that figure
 CAPTION_JOIN_EM = 1.5
 #: a photo at least this large (points) is a figure, smaller images are ornaments
@@ -305,15 +311,33 @@ def _own_from_above(page: Page, heads: list[_Unit], units: list[_Unit], size0: f
         if above is not None and above.kind == "head":
             u.owner = above                  # right under its headline
             continue
-        for h in verticals:                  # a vertical head owns what stands beside it
-            if h.box == u.box and u.bbox.y_overlap(h.bbox) > 0 \
+        for h in verticals:                  # a vertical head owns what starts beside it
+            if h.box == u.box and abs(u.bbox.y0 - h.bbox.y0) <= VERTICAL_TOP_EM * size0 \
                     and min(abs(u.bbox.x0 - h.bbox.x1), abs(h.bbox.x0 - u.bbox.x1)) <= VERTICAL_SIDE_EM * size0:
                 u.owner = h
                 break
         else:
-            if above is not None:            # continues the column above
+            if above is not None:            # continues the column above …
                 u.owner = above.owner
                 u.score = min(u.score, score)
+                if u.bbox.y0 - above.bbox.y1 > NEW_MODULE_GAP_EM * size0:
+                    # … unless, after a module-sized gap, it starts level with a column of
+                    # another article beside it (modules set apart by white space only)
+                    level = _level_neighbour(page, u, units, size0)
+                    if level is not None and level.owner is not above.owner:
+                        u.owner = level.owner
+                        u.score = min(level.score, SIDEWAYS_SCORE)
+
+
+def _level_neighbour(page: Page, u: _Unit, units: list[_Unit], size0: float) -> _Unit | None:
+    """An owned unit across a gutter from ``u`` whose top is level with u's top."""
+    for v in units:
+        if v is u or v.owner is None or v.box != u.box or abs(v.bbox.y0 - u.bbox.y0) > size0:
+            continue
+        gap = max(u.bbox.x0 - v.bbox.x1, v.bbox.x0 - u.bbox.x1)
+        if -1 <= gap <= GUTTER_MAX_EM * size0 and not _vertical_rule_between(page, u.bbox, v.bbox):
+            return v
+    return None
 
 
 def _owner_from_above(page: Page, u: _Unit, heads: list[_Unit], units: list[_Unit],

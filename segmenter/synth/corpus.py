@@ -196,7 +196,6 @@ SECTIONS = ("要闻", "综合新闻", "科技前沿", "产业经济", "国际", 
 PAPERS = ("科技日报", "华夏科技报", "创新导报", "东方科技日报")
 PAPERS_EN = {"科技日报": "SCIENCE AND TECHNOLOGY DAILY", "华夏科技报": "HUAXIA SCIENCE AND TECHNOLOGY NEWS",
              "创新导报": "INNOVATION HERALD", "东方科技日报": "ORIENT SCIENCE DAILY"}
-WEEKDAYS = "一二三四五六日"
 
 _CLAUSE_SPLIT_RE = re.compile(r"[，。；：！？]")
 _HAN_RE = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9]+$")
@@ -215,6 +214,16 @@ DATED_CAPTION_P = 0.6
 #: a repeated headline is one half of a two-part headline / its tail with these probabilities
 SHORTEN_HALF_P = 0.5
 SHORTEN_TAIL_P = 0.25
+#: a shortened headline may start after one of these function words ("…迈向|全球创新中心",
+#: "为什么要|全面实施…"), unless the word goes on (要求, 的确 …); a tail has at least
+#: MIN_TAIL characters
+SHORTEN_AFTER = "的要与向"
+SHORTEN_NOT = ("要求", "要素", "要点", "的确", "向往", "与会")
+MIN_TAIL = 5
+#: a synthetic subhead stands before every 2nd or 3rd paragraph of a long article
+SUBHEAD_EVERY = (2, 3)
+#: ornaments a synthetic subhead may start with
+SUBHEAD_ORNAMENTS = ("", "◆ ", "■ ")
 
 
 class LeadStyle(str, enum.Enum):
@@ -270,6 +279,13 @@ def clauses(text: str, lo: int, hi: int) -> list[str]:
 
 def _balanced(text: str) -> bool:
     return all(text.count(a) == text.count(b) for a, b in ("“”", "‘’", "《》", "（）"))
+
+
+def headline_tails(headline: str, limit: int) -> list[str]:
+    """Tails of ``headline`` that can stand as a shortened headline (longest first)."""
+    return [headline[k + 1:] for k, ch in enumerate(headline)
+            if ch in SHORTEN_AFTER and headline[k:k + 2] not in SHORTEN_NOT
+            and MIN_TAIL <= len(headline) - k - 1 <= limit and _balanced(headline[k + 1:])]
 
 
 def sentences(text: str) -> list[str]:
@@ -368,8 +384,7 @@ class Composer:
         r = rng.random()
         if len(halves) >= 2 and r < SHORTEN_HALF_P:
             return rng.choice(halves)
-        tails = [headline[k + 1:] for k, ch in enumerate(headline)
-                 if ch in SHORTEN_AFTER and len(headline) - k - 1 >= 5 and _balanced(headline[k + 1:])]
+        tails = headline_tails(headline, len(headline))
         if tails and r < SHORTEN_HALF_P + SHORTEN_TAIL_P:
             return rng.choice(tails)
         return headline
@@ -454,9 +469,7 @@ class Composer:
         else:
             before = [it.text for it in source.items[:start] if it.kind == "h"][::-1]
             halves = [h for h in re.split(r"[ ：:]", source.headline) if len(h) >= 4]
-            tails = [source.headline[k + 1:] for k, ch in enumerate(source.headline)
-                     if ch in SHORTEN_AFTER and len(source.headline) - k - 1 >= 5
-                     and _balanced(source.headline[k + 1:])]
+            tails = headline_tails(source.headline, limit)
             cands = [c for c in before + [first] + halves + tails if 4 <= len(c) <= limit] or [first]
         pick = next((c for c in cands if c not in self.headlines), cands[0])
         self.headlines.add(pick)
@@ -469,8 +482,7 @@ class Composer:
         halves = [h for h in re.split(r"[ ：:]", headline) if 4 <= len(h) <= limit]
         if halves:
             return halves[-1]
-        tails = [headline[k + 1:] for k, ch in enumerate(headline)
-                 if ch in SHORTEN_AFTER and 5 <= len(headline) - k - 1 <= limit and _balanced(headline[k + 1:])]
+        tails = headline_tails(headline, limit)
         if tails:
             return tails[0]
         subs = [it.text for it in source.items if it.kind == "h" and 4 <= len(it.text) <= limit]
@@ -487,15 +499,10 @@ class Composer:
             if k and k % every == 0:
                 cl = clauses(b.text, *SUBHEAD_CLAUSE)
                 if cl:
-                    out.append(BodyItem("h", self.rng.choice(("", "◆ ", "■ ")) + self.rng.choice(cl)))
+                    out.append(BodyItem("h", self.rng.choice(SUBHEAD_ORNAMENTS) + self.rng.choice(cl)))
             out.append(b)
         return out
 
     def mark_used(self, source_key: str, items: list[BodyItem]) -> None:
         self.used[source_key].update(b.origin for b in items if b.origin >= 0)
 
-
-#: a shortened repeated headline may start after one of these function words
-SHORTEN_AFTER = "的要在与将和及对把为向"
-#: a synthetic subhead stands before every 2nd or 3rd paragraph of a long article
-SUBHEAD_EVERY = (2, 3)

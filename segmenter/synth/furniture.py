@@ -79,7 +79,7 @@ def masthead(m: Metrics, issue: Issue) -> tuple[DrawUnit, Furniture]:
         y += MASTHEAD_SMALL_LEADING
     unit.passages.append(Passage(Role.MASTHEAD, [name], name.text, 0))
     unit.passages.append(Passage(Role.MASTHEAD, [en], en.text))
-    unit.passages.append(Passage(Role.MASTHEAD, lines[2:], " ".join(ln.text for ln in lines[2:])))
+    unit.passages += [Passage(Role.MASTHEAD, [ln], ln.text) for ln in lines[2:]]
     rule_y = MARGIN_TOP + MASTHEAD_HEIGHT - MASTHEAD_RULE_RISE
     unit.arts.append(Art(ArtKind.RULE, BBox(MARGIN_X, rule_y, x1, rule_y + MASTHEAD_RULES[0])))
     thin_y = rule_y + MASTHEAD_RULES[0] + MASTHEAD_RULE_GAP

@@ -618,17 +618,21 @@ class Typesetter:
         box = m.rect
         ts = half_round(self.size * TOC_TITLE_SCALE)
         title = "本期导读"
-        lines = [self.line(title, box.x0 + (box.width - self.m.width(title, ts)) / 2, box.y0, ts,
-                           ts * HEAD_LEADING, Role.TOC, f"{m.key}.toc", bold=True)]
+        head = self.line(title, box.x0 + (box.width - self.m.width(title, ts)) / 2, box.y0, ts,
+                         ts * HEAD_LEADING, Role.TOC, f"{m.key}.toc", bold=True)
+        unit.passages.append(Passage(Role.TOC, [head], title))
+        lines = [head]
         y = box.y0 + ts * HEAD_LEADING + TOC_ENTRY_GAP
         for headline, page in entries:
             text = f"{headline} {page}版"
             spans = break_lines(self.m, text, self.size, box.width)
             if y + len(spans) * self.lh > box.y1:
                 break
+            entry = []
             for sp in spans:
-                lines.append(self.line(sp.text, box.x0, y, self.size, self.lh, Role.TOC, f"{m.key}.toc"))
+                entry.append(self.line(sp.text, box.x0, y, self.size, self.lh, Role.TOC, f"{m.key}.toc"))
                 y += self.lh
+            unit.passages.append(Passage(Role.TOC, entry, text))
+            lines += entry
             y += TOC_ENTRY_GAP
-        unit.passages.append(Passage(Role.TOC, lines, " ".join(ln.text for ln in lines)))
         return ModuleResult(unit, furniture=Furniture("toc", lines))
