@@ -307,7 +307,7 @@ def _own_from_above(page: Page, heads: list[_Unit], units: list[_Unit], size0: f
     for u in order:
         if u.owner is not None:
             continue
-        above, score = _owner_from_above(page, u, heads, units, size0)
+        above, score, gap = _owner_from_above(page, u, heads, units, size0)
         if above is not None and above.kind == "head":
             u.owner = above                  # right under its headline
             continue
@@ -320,7 +320,7 @@ def _own_from_above(page: Page, heads: list[_Unit], units: list[_Unit], size0: f
             if above is not None:            # continues the column above …
                 u.owner = above.owner
                 u.score = min(u.score, score)
-                if u.bbox.y0 - above.bbox.y1 > NEW_MODULE_GAP_EM * size0:
+                if gap > NEW_MODULE_GAP_EM * size0:
                     # … unless, after a module-sized gap, it starts level with a column of
                     # another article beside it (modules set apart by white space only)
                     level = _level_neighbour(page, u, units, size0)
@@ -341,24 +341,24 @@ def _level_neighbour(page: Page, u: _Unit, units: list[_Unit], size0: float) -> 
 
 
 def _owner_from_above(page: Page, u: _Unit, heads: list[_Unit], units: list[_Unit],
-                      size0: float) -> tuple[_Unit | None, float]:
-    """The head or owned unit right above ``u`` in its column (photos looked through),
-    or None when a rule, a gap or something else's text cuts the column."""
+                      size0: float) -> tuple[_Unit | None, float, float]:
+    """The head or owned unit right above ``u`` in its column (photos looked through), its
+    score and the white gap to it; None when a rule, a gap or other text cuts the column."""
     probe = u.bbox
     cands = [x for x in heads + units if x.box == u.box and x is not u and not x.vertical]
     while True:
         above = _nearest_above(probe, cands, u, page)
         if above is None or _rule_y_between(page, above.bbox.y1, probe.y0, probe):
-            return None, 1.0
+            return None, 1.0, 0.0
         if above.kind != "head" and (probe.y0 - above.bbox.y1 > RUN_CONTINUE_MAX_EM * size0
                                      or not _band_clear(above, probe, heads + units)):
-            return None, 1.0
+            return None, 1.0, 0.0
         if above.kind == "figure" and above.owner is None:
             probe = BBox(probe.x0, above.bbox.y0, probe.x1, probe.y1)   # look through it
             continue
         if above.kind != "head" and above.owner is None:
-            return None, 1.0
-        return above, above.score
+            return None, 1.0, 0.0
+        return above, above.score, probe.y0 - above.bbox.y1
 
 def _band_clear(above: _Unit, probe: BBox, units: list[_Unit]) -> bool:
     """Nothing else lies in the band between ``above`` and ``probe`` across probe's width

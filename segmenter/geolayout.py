@@ -129,7 +129,7 @@ def _runs(page: Page, lines: list[Line], boxes: dict[int, int]) -> list[list[Lin
                 continue
             overlap = ln.bbox.x_overlap(up.bbox)
             narrow = min(ln.bbox.width, up.bbox.width) or 1.0
-            aligned = abs(ln.bbox.x0 - up.bbox.x0) <= RUN_INDENT_EM * size and overlap > 0.3 * narrow
+            aligned = abs(ln.bbox.x0 - up.bbox.x0) <= RUN_INDENT_EM * size and overlap > 0
             if not (aligned or overlap >= RUN_OVERLAP_SHARE * narrow):
                 continue
             cost = gap + abs(ln.bbox.x0 - up.bbox.x0) * 0.5

@@ -26,6 +26,8 @@ MIN_SOURCE_CHARS = 60
 MAX_CORPUS_FILE_BYTES = 400_000
 #: a first line longer than this is not a headline (the file is not an article)
 MAX_HEADLINE_CHARS = 40
+#: a headless source article gets the first clause of this length as its headline
+HEADLESS_HEADLINE_CLAUSE = (8, 24)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +107,11 @@ def _source_from_article_xml(key: str, root: etree._Element) -> Source | None:
         if cap is not None and cap.text:
             caps.append(SourceCaption(normalise(cap.text), normalise(cred.text) if cred is not None and cred.text else ""))
     headline = text_of("head/headline")
+    if not headline:
+        # a headless article (a brief): a clause of its opening stands in as its headline
+        found = clauses(" ".join(SOURCE_LEAD_RE.sub("", i.text) for i in items[:2] if i.kind == "p"),
+                        *HEADLESS_HEADLINE_CLAUSE)
+        headline = found[0] if found else ""
     if not headline or not any(i.kind == "p" for i in items):
         return None
     src = Source(key, headline, text_of("head/kicker"), text_of("head/subtitle"), text_of("head/byline"),

@@ -526,9 +526,42 @@ class Typesetter:
         return None
 
     # ---------------------------------------------------------------- photos
+    def caption_lines(self, fig: FigureText, width: float, credit_at_end: bool) -> tuple[list[LineSpan], bool, float]:
+        """Caption lines at ``width``, whether the credit ends the last one, and the height
+        of caption and credit."""
+        cs = half_round(self.size * CAPTION_SCALE)
+        caps = break_lines(self.m, fig.caption, cs, width)
+        inline = credit_at_end and caps[-1].width + cs * CREDIT_GAP + self.m.width(fig.credit, cs) <= width
+        return caps, inline, (len(caps) + (0 if inline else 1)) * cs * CAPTION_LEADING
+
+    def photo(self, unit: DrawUnit, photo: BBox, image: bool, fig: FigureText, caps: list[LineSpan],
+              inline: bool) -> FigureGold:
+        """Draw a photo (grey box or generated image), its caption under it and the credit
+        (at the caption's end, or on its own line flush right)."""
+        cs = half_round(self.size * CAPTION_SCALE)
+        clh = cs * CAPTION_LEADING
+        unit.arts.append(Art(ArtKind.IMAGE if image else ArtKind.PHOTO, photo, self.rng.randrange(1 << 30)))
+        y = photo.y1 + PHOTO_CAPTION_GAP
+        block = f"{unit.key}.fig"
+        cap_lines = []
+        for sp in caps:
+            cap_lines.append(self.line(sp.text, photo.x0, y, cs, clh, Role.CAPTION, block))
+            y += clh
+        if inline:
+            last = cap_lines[-1]
+            cred = self.line(fig.credit, last.x + last.width + cs * CREDIT_GAP, y - clh, cs, clh, Role.CREDIT, block)
+        else:
+            cred = self.line(fig.credit, photo.x1 - self.m.width(fig.credit, cs), y, cs, clh, Role.CREDIT, block)
+        unit.passages.append(Passage(Role.CAPTION, cap_lines, norm(fig.caption)))
+        unit.passages.append(Passage(Role.CREDIT, [cred], norm(fig.credit)))
+        return FigureGold(Piece(norm(fig.caption), cap_lines), Piece(norm(fig.credit), [cred]))
+
     def figure(self, unit: DrawUnit, m: ModulePlan, fp: FigurePlan, fig: FigureText, region: BBox, k: int,
                colw: float, obstacles: list[tuple[int, int, float, float]]
                ) -> tuple[tuple[int, int, float, float], FigureGold] | None:
+        """An article's photo over ``fp.span`` body columns, at the top or foot of them;
+        returns the obstacle it makes for the body text, or None if the body would be left
+        with too little room."""
         free = k - (m.child_columns if m.child else 0)
         span = max(1, min(fp.span, free))
         j0 = k - span if fp.at_right else 0
@@ -536,21 +569,13 @@ class Typesetter:
             j0 = 0 if m.child_at_right else k - span
         x0 = region.x0 + j0 * (colw + GUTTER)
         x1 = x0 + span * colw + (span - 1) * GUTTER
-        w = x1 - x0
-        cs = half_round(self.size * CAPTION_SCALE)
-        clh = cs * CAPTION_LEADING
-        caps = break_lines(self.m, fig.caption, cs, w)
-        credit_w = self.m.width(fig.credit, cs)
-        gap = cs * CREDIT_GAP
-        credit_inline = fp.credit_at_end and caps[-1].width + gap + credit_w <= w
-        nlines = len(caps) + (0 if credit_inline else 1)
-        text_h = nlines * clh
+        caps, inline, text_h = self.caption_lines(fig, x1 - x0, fp.credit_at_end)
         bottom_limit = region.y1
         for j_lo, j_hi, oy0, _ in obstacles:
             if j_lo < j0 + span and j0 < j_hi:
                 bottom_limit = min(bottom_limit, oy0)
         avail = bottom_limit - region.y0
-        photo_h = min(w * max(fp.aspect, fp.max_share), avail * fp.max_share)
+        photo_h = min((x1 - x0) * fp.aspect, avail * fp.max_share)
         total = photo_h + PHOTO_CAPTION_GAP + text_h
         # body lines left: full columns beside the photo, what is under it in its columns
         beside = (k - span) * int(avail // self.lh)
@@ -559,57 +584,21 @@ class Typesetter:
             return None
         top = region.y0 if fp.at_top else bottom_limit - total
         photo = BBox(round(x0, 2), round(top, 2), round(x1, 2), round(top + photo_h, 2))
-        seed = self.rng.randrange(1 << 30)
-        unit.arts.append(Art(ArtKind.IMAGE if fp.image else ArtKind.PHOTO, photo, seed))
-        y = top + photo_h + PHOTO_CAPTION_GAP
-        block = f"{unit.key}.fig"
-        cap_lines = []
-        for sp in caps:
-            cap_lines.append(self.line(sp.text, x0, y, cs, clh, Role.CAPTION, block))
-            y += clh
-        if credit_inline:
-            last = cap_lines[-1]
-            cred = self.line(fig.credit, last.x + last.width + gap, y - clh, cs, clh, Role.CREDIT, block)
-        else:
-            cred = self.line(fig.credit, x1 - credit_w, y, cs, clh, Role.CREDIT, block)
-        unit.passages.append(Passage(Role.CAPTION, cap_lines, norm(fig.caption)))
-        unit.passages.append(Passage(Role.CREDIT, [cred], norm(fig.credit)))
-        fgold = FigureGold(Piece(norm(fig.caption), cap_lines), Piece(norm(fig.credit), [cred]))
+        fgold = self.photo(unit, photo, fp.image, fig, caps, inline)
         if fp.at_top:
             obstacle = (j0, j0 + span, region.y0, top + total + FIGURE_BODY_GAP * self.lh)
         else:
             obstacle = (j0, j0 + span, top - FIGURE_BODY_GAP * self.lh, region.y1)
         return obstacle, fgold
 
-    def index_photo(self, m: ModulePlan, fig: FigureText, image: bool, credit_inline: bool) -> ModuleResult:
+    def index_photo(self, m: ModulePlan, fig: FigureText, image: bool, credit_at_end: bool) -> ModuleResult:
         """A photo with caption and credit that belongs to no article."""
         unit = DrawUnit(m.key, (m.rect.x0, m.rect.y0))
         box = m.rect
-        cs = half_round(self.size * CAPTION_SCALE)
-        clh = cs * CAPTION_LEADING
-        caps = break_lines(self.m, fig.caption, cs, box.width)
-        credit_w = self.m.width(fig.credit, cs)
-        gap = cs * CREDIT_GAP
-        credit_inline = credit_inline and caps[-1].width + gap + credit_w <= box.width
-        text_h = (len(caps) + (0 if credit_inline else 1)) * clh
+        caps, inline, text_h = self.caption_lines(fig, box.width, credit_at_end)
         photo_h = max(PHOTO_MIN_H, min(box.height - text_h - PHOTO_CAPTION_GAP, box.width * INDEX_PHOTO_ASPECT))
         photo = BBox(round(box.x0, 2), round(box.y0, 2), round(box.x1, 2), round(box.y0 + photo_h, 2))
-        unit.arts.append(Art(ArtKind.IMAGE if image else ArtKind.PHOTO, photo, self.rng.randrange(1 << 30)))
-        y = box.y0 + photo_h + PHOTO_CAPTION_GAP
-        block = f"{m.key}.fig"
-        cap_lines = []
-        for sp in caps:
-            cap_lines.append(self.line(sp.text, box.x0, y, cs, clh, Role.CAPTION, block))
-            y += clh
-        if credit_inline:
-            last = cap_lines[-1]
-            cred = self.line(fig.credit, last.x + last.width + gap, y - clh, cs, clh, Role.CREDIT, block)
-        else:
-            cred = self.line(fig.credit, box.x1 - credit_w, y, cs, clh, Role.CREDIT, block)
-        unit.passages.append(Passage(Role.CAPTION, cap_lines, norm(fig.caption)))
-        unit.passages.append(Passage(Role.CREDIT, [cred], norm(fig.credit)))
-        return ModuleResult(unit, figure=FigureGold(Piece(norm(fig.caption), cap_lines),
-                                                    Piece(norm(fig.credit), [cred])))
+        return ModuleResult(unit, figure=self.photo(unit, photo, image, fig, caps, inline))
 
     # ---------------------------------------------------------------- table of contents
     def toc(self, m: ModulePlan, entries: list[tuple[str, int]]) -> ModuleResult:
