@@ -222,25 +222,31 @@ def _figures(page: Page, blocks: list[Block], used: set[int], size0: float) -> l
         for b in caps:
             if id(b) in taken:
                 continue
+            best = None
             for u in out:
                 ub = u.bbox
                 vgap = max(b.bbox.y0 - ub.y1, ub.y0 - b.bbox.y1)
                 hgap = max(b.bbox.x0 - ub.x1, ub.x0 - b.bbox.x1)
                 if vgap <= CAPTION_JOIN_EM * size0 and hgap <= CAPTION_JOIN_EM * size0:
-                    taken.add(id(b))
-                    u.blocks.append(b)
-                    u.bbox = ub.union(b.bbox)
-                    f = u.figure
-                    if b.role is Role.CREDIT and f.credit is None:
-                        f.credit = b
-                    elif b.role is Role.CREDIT:
-                        f.credit = _merge([f.credit, b], Role.CREDIT)
-                    elif f.caption is None:
-                        f.caption = b
-                    else:
-                        f.caption = _merge([f.caption, b], Role.CAPTION)
-                    grew = True
-                    break
+                    d = max(vgap, 0.0) + max(hgap, 0.0)
+                    if best is None or d < best[0]:
+                        best = (d, u)
+            if best is None:
+                continue
+            u = best[1]
+            taken.add(id(b))
+            u.blocks.append(b)
+            u.bbox = u.bbox.union(b.bbox)
+            f = u.figure
+            if b.role is Role.CREDIT and f.credit is None:
+                f.credit = b
+            elif b.role is Role.CREDIT:
+                f.credit = _merge([f.credit, b], Role.CREDIT)
+            elif f.caption is None:
+                f.caption = b
+            else:
+                f.caption = _merge([f.caption, b], Role.CAPTION)
+            grew = True
     # captions / credits with no photo: a figure of their own
     rest = [b for b in caps if id(b) not in taken]
     for b in rest:
