@@ -296,7 +296,8 @@ def headline_tails(headline: str, limit: int) -> list[str]:
 
 
 def sentences(text: str) -> list[str]:
-    return [s for s in re.findall(r"[^。！？]*[。！？]", text)]
+    """Whole sentences with their closing quotes, whose quotes and brackets all close."""
+    return [s for s in re.findall(r"[^。！？]*[。！？]+[”’）》」』]*", text) if _balanced(s)]
 
 
 class Composer:
