@@ -1,0 +1,67 @@
+"""The geometry thresholds (PDF and, later, scan pages), pinned: values, and for the main
+ones the edge where the decision flips.  Change a constant and a test here fails: change
+both consciously."""
+
+from __future__ import annotations
+
+from segmenter import geoassemble, geolayout, georoles
+from segmenter.containers import BBox, Line, Page, Role
+from segmenter.readers import pdf as reader
+
+
+def test_constants_have_the_pinned_values():
+    assert (reader.SPLIT_GAP_EM, reader.HARD_SPLIT_GAP_EM, reader.BASELINE_TOLERANCE_EM) == (0.8, 2.5, 0.2)
+    assert (reader.SAME_SIZE_RATIO, reader.WORD_SPACE_EM, reader.CJK_SPACE_EM) == (1.15, 0.2, 0.2)
+    assert (reader.VERTICAL_MIN_CHARS, reader.VERTICAL_PITCH_EM, reader.VERTICAL_MAX_COLUMNS,
+            reader.VERTICAL_AXIS_EM) == (3, 1.6, 4, 0.45)
+    assert (geolayout.RUN_GAP_EM, geolayout.RUN_INDENT_EM, geolayout.RUN_OVERLAP_SHARE,
+            geolayout.RUN_SIZE_RATIO) == (0.95, 2.6, 0.8, 1.08)
+    assert (geolayout.INDENT_MIN_EM, geolayout.SHORT_LINE_EM, geolayout.INDENT_STYLE_SHARE,
+            geolayout.STYLE_SHORT_EM, geolayout.VERTICAL_COLUMN_GAP_EM) == (1.0, 1.2, 0.6, 4.0, 1.0)
+    assert (georoles.HEADING_MIN_RATIO, georoles.PAGE_RULE_SHARE, georoles.TOP_BAND,
+            georoles.BOTTOM_BAND, georoles.CAPTION_GAP_EM, georoles.CAPTION_MAX_RATIO,
+            georoles.TOC_CHARS_PER_REF) == (1.12, 0.6, 0.25, 0.1, 1.6, 0.97, 40)
+    assert (geoassemble.HEAD_STACK_GAP_EM, geoassemble.HEADLINE_MIN_RATIO, geoassemble.SUBHEAD_GAP_EM,
+            geoassemble.SUBHEAD_BESIDE_EM, geoassemble.BYLINE_GAP_EM) == (1.6, 1.4, 2.5, 2.0, 2.5)
+    assert (geoassemble.ABOVE_OVERLAP_SHARE, geoassemble.GUTTER_MAX_EM, geoassemble.RUN_CONTINUE_MAX_EM,
+            geoassemble.NEW_MODULE_GAP_EM, geoassemble.VERTICAL_SIDE_EM, geoassemble.VERTICAL_TOP_EM,
+            geoassemble.CAPTION_JOIN_EM, geoassemble.FIGURE_MIN_SIDE) == (0.3, 3.5, 3.0, 1.5, 3.0, 2.5, 1.5, 24.0)
+    assert (geoassemble.OWNERSHIP_ROUNDS, geoassemble.SIDEWAYS_SCORE, geoassemble.HEADLESS_SCORE) == (4, 0.8, 0.5)
+
+
+def _line(text: str, x0: float, y0: float, size: float = 10.0, width: float | None = None) -> Line:
+    w = width if width is not None else size * len(text)
+    return Line(text=text, page=1, lineno=0, bbox=BBox(x0, y0, x0 + w, y0 + size), size=size)
+
+
+def _page(lines: list[Line]) -> Page:
+    page = Page(number=1, path="p.pdf", name="p.pdf", kind="pdf", lines=lines, width=595, height=842)
+    geolayout.layout_geometry(page)
+    return page
+
+
+def test_run_gap_edge():
+    # 10 pt lines: a white gap of 9.4 pt (< 0.95 em) keeps one run, 9.6 pt starts another
+    near = _page([_line("国" * 10, 50, 100), _line("家" * 10, 50, 119.4)])
+    far = _page([_line("国" * 10, 50, 100), _line("家" * 10, 50, 119.6)])
+    assert len({b.run for b in near.blocks}) == 1
+    assert len({b.run for b in far.blocks}) == 2
+
+
+def test_indent_edge():
+    # an indent of 1.0 em opens a paragraph, 0.9 em does not
+    body = [_line("国" * 10, 50, 100 + 15 * k) for k in range(4)]
+    opened = body[:2] + [_line("家" * 9, 60, 130)] + body[3:]
+    kept = body[:2] + [_line("家" * 9, 59, 130)] + body[3:]
+    assert len(_page(opened).blocks) == 2
+    assert len(_page(kept).blocks) == 1
+
+
+def test_heading_ratio_edge():
+    body = [_line("国" * 20, 50, 300 + 15 * k) for k in range(20)]
+    big = _page([_line("标题", 50, 100, size=11.25)] + body)
+    small = _page([_line("标题", 50, 100, size=11.15)] + body)
+    georoles.classify_geometry(big)
+    georoles.classify_geometry(small)
+    assert [b.role for b in big.blocks if b.text == "标题"] == [Role.HEADING]
+    assert [b.role for b in small.blocks if b.text == "标题"] == [Role.BODY]
