@@ -20,6 +20,7 @@ import segmenter
 
 #: a paragraph shorter than this (after normalising) is not used as body text of its own
 MIN_PARAGRAPH_CHARS = 12
+MIN_SUBHEAD_CHARS = 2
 #: sources shorter than this in all are ignored (a shared-corpus file that is only a title)
 MIN_SOURCE_CHARS = 60
 #: largest shared-corpus file read (bytes); bigger ones are skipped
@@ -92,6 +93,10 @@ def shared_corpus_dir() -> Path:
     return Path(segmenter.__file__).resolve().parents[1].parent / "shared" / "corpus"
 
 
+def _caption(cap: etree._Element, cred: etree._Element | None) -> SourceCaption:
+    return SourceCaption(normalise(cap.text or ""), normalise(cred.text) if cred is not None and cred.text else "")
+
+
 def _source_from_article_xml(key: str, root: etree._Element) -> Source | None:
     def text_of(path: str) -> str:
         el = root.find(path)
@@ -99,13 +104,14 @@ def _source_from_article_xml(key: str, root: etree._Element) -> Source | None:
     items = []
     body = root.find("body")
     for el in (body if body is not None else []):
-        if el.tag in ("p", "h") and el.text and len(normalise(el.text)) >= (MIN_PARAGRAPH_CHARS if el.tag == "p" else 2):
+        if el.tag in ("p", "h") and el.text \
+                and len(normalise(el.text)) >= (MIN_PARAGRAPH_CHARS if el.tag == "p" else MIN_SUBHEAD_CHARS):
             items.append(SourceItem(el.tag, normalise(el.text)))
     caps = []
     for fig in root.findall("figure"):
         cap, cred = fig.find("caption"), fig.find("credit")
         if cap is not None and cap.text:
-            caps.append(SourceCaption(normalise(cap.text), normalise(cred.text) if cred is not None and cred.text else ""))
+            caps.append(_caption(cap, cred))
     headline = text_of("head/headline")
     if not headline:
         # a headless article (a brief): a clause of its opening stands in as its headline
@@ -155,7 +161,7 @@ def load_corpus(shared: Path | None = None) -> Corpus:
         for fig in etree.parse(str(f)).getroot().findall("figure"):
             cap, cred = fig.find("caption"), fig.find("credit")
             if cap is not None and cap.text:
-                loose.append(SourceCaption(normalise(cap.text), normalise(cred.text) if cred is not None and cred.text else ""))
+                loose.append(_caption(cap, cred))
     return Corpus(tuple(_load_sources(shared_corpus_dir() if shared is None else shared)), tuple(loose))
 
 

@@ -26,8 +26,8 @@ from .furniture import Issue, folio, masthead, running_head
 from .gold import PDF_NAME, render_gold
 from .linebreak import Metrics
 from .model import Art, ArticleGold, ArtKind, DrawUnit, PageSetting
-from .plan import FIGURE_CREDIT_AT_END_P, FIGURE_IMAGE_P, FIGURE_TUWEI_P, PAGE_HEIGHT, PAGE_WIDTH, PHOTO_FILL_SHARE, ModuleKind, ModulePlan, PagePlan, Planner, \
-    capacity, figure_plan
+from .plan import (FIGURE_CREDIT_AT_END_P, FIGURE_IMAGE_P, FIGURE_TUWEI_P, PAGE_HEIGHT, PAGE_WIDTH, PHOTO_FILL_SHARE,
+                   ModuleKind, ModulePlan, PagePlan, Planner, capacity, figure_plan)
 from .render import render
 from .typeset import Carry, ModuleResult, Typesetter
 

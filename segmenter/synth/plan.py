@@ -242,8 +242,9 @@ def figure_plan(m: ModulePlan, rng: random.Random, max_share: float = PHOTO_MAX_
     return FigurePlan(span=rng.randint(1, min(FIGURE_MAX_SPAN, k)),
                       at_right=(not m.child_at_right) if m.child else rng.random() < 0.5,
                       at_top=rng.random() < FIGURE_TOP_P, aspect=rng.uniform(*FIGURE_ASPECT),
-                      image=rng.random() < FIGURE_IMAGE_P if image is None else image, tuwei=rng.random() < FIGURE_TUWEI_P,
-                      credit_at_end=rng.random() < FIGURE_CREDIT_AT_END_P, max_share=max_share)
+                      image=rng.random() < FIGURE_IMAGE_P if image is None else image,
+                      tuwei=rng.random() < FIGURE_TUWEI_P, credit_at_end=rng.random() < FIGURE_CREDIT_AT_END_P,
+                      max_share=max_share)
 
 
 class Planner:
@@ -254,7 +255,8 @@ class Planner:
 
     def _chance(self, feature: str, p: float, plan: PagePlan) -> bool:
         """True with probability ``p``; always on the last two pages of an edition of three
-        or more if no page had ``feature`` yet, so every such edition shows every feature."""
+        or more if no page had ``feature`` yet (so such an edition shows every feature a
+        page can hold)."""
         late = self.pages >= 3 and plan.number >= self.pages - 1 and feature not in self.seen
         hit = late or self.rng.random() < p
         if hit:
@@ -347,7 +349,8 @@ class Planner:
             m.headline_size = HEADLINE_SIZES[min(rank, len(HEADLINE_SIZES) - 1)]
         content_area = plan.content.width * plan.content.height
         # an index-level photo: a small module, not the lead
-        small = [m for m in ranked[1:] if m.span <= INDEX_PHOTO_MAX_SPAN and m.rect.height <= INDEX_PHOTO_MAX_ASPECT * m.rect.width
+        small = [m for m in ranked[1:] if m.span <= INDEX_PHOTO_MAX_SPAN
+                 and m.rect.height <= INDEX_PHOTO_MAX_ASPECT * m.rect.width
                  and m.area <= INDEX_PHOTO_MAX_SHARE * content_area]
         if small and len(arts) >= 4 and self._chance("index-photo", INDEX_PHOTO_P, plan):
             m = min(small, key=lambda m: (m.area, m.key))
@@ -387,7 +390,8 @@ class Planner:
 
     def _figure(self, plan: PagePlan, m: ModulePlan) -> None:
         k = m.body_columns - (m.child_columns if m.child else 0)
-        if k >= 1 and m.rect.height >= FIGURE_MIN_HEIGHTS * MIN_MODULE_HEIGHT * (1 if m.body_columns >= 2 else FIGURE_NARROW_FACTOR) \
+        min_h = FIGURE_MIN_HEIGHTS * MIN_MODULE_HEIGHT * (1 if m.body_columns >= 2 else FIGURE_NARROW_FACTOR)
+        if k >= 1 and m.rect.height >= min_h \
                 and self._chance("figure", FIGURE_P, plan):
             m.figure = figure_plan(m, self.rng, image=self._chance("image", FIGURE_IMAGE_P, plan))
 
@@ -402,7 +406,8 @@ class Planner:
                 lead = style
                 break
         if m.vertical:
-            max_headline = int((m.rect.height - VERTICAL_MARGIN) / (m.headline_size * VERTICAL_STEP)) * VERTICAL_MAX_LINES
+            per_line = int((m.rect.height - VERTICAL_MARGIN) / (m.headline_size * VERTICAL_STEP))
+            max_headline = per_line * VERTICAL_MAX_LINES
         else:
             max_lines = 2 if m.rect.width > TWO_LINE_HEAD_WIDTH else 3
             max_headline = int(m.rect.width / MIN_HEADLINE_SIZE) * max_lines

@@ -17,8 +17,8 @@ from .corpus import ArticleText, BodyItem, FigureText
 from .linebreak import LineSpan, Metrics, break_lines, sentence_cuts
 from .model import (ASCENT, DESCENT, Art, ArticleGold, ArtKind, DrawUnit, FigureGold, Furniture,
                     JumpMark, Para, Passage, Piece, TextLine)
-from .plan import GUTTER, MIN_HEADLINE_SIZE, MIN_LINE_CHARS, TWO_LINE_HEAD_WIDTH, VERTICAL_MAX_LINES, VERTICAL_STEP, FigurePlan, \
-    ModulePlan, PagePlan
+from .plan import (GUTTER, MIN_HEADLINE_SIZE, MIN_LINE_CHARS, TWO_LINE_HEAD_WIDTH, VERTICAL_MAX_LINES, VERTICAL_STEP,
+                   FigurePlan, ModulePlan, PagePlan)
 
 # ---------------------------------------------------------------------------- head sizes
 #: line height of headline-like lines as a multiple of their size
