@@ -104,10 +104,13 @@ def _read_page(fp, path: Path, number: int, index: int) -> Page:
     raw = fp.get_text("rawdict", flags=flags)
     chars: list[_Char] = []
     rotated: list[Line] = []
+    text_boxes: list[BBox] = []     # for page_graphics: no second extraction of the text
     pline = 0
     for block in raw["blocks"]:
         if block.get("type", 0) != 0:
             continue
+        if any(ch["c"].strip() for rl in block["lines"] for sp in rl["spans"] for ch in sp["chars"]):
+            text_boxes.append(BBox(*block["bbox"]))
         for rl in block["lines"]:
             pline += 1
             dx, dy = rl["dir"]
@@ -134,7 +137,7 @@ def _read_page(fp, path: Path, number: int, index: int) -> Page:
     width, height = page_size(fp)
     page = Page(number=number, path=str(path), name=path.name, kind="pdf", lines=lines,
                 width=float(width), height=float(height),
-                graphics=page_graphics(fp), source_page=index)
+                graphics=page_graphics(fp, text_boxes), source_page=index)
     return page
 
 

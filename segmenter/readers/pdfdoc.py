@@ -370,9 +370,11 @@ def _content_bytes(page: pymupdf.Page) -> int:
         return 0
 
 
-def page_graphics(page: pymupdf.Page) -> list[Graphic]:
+def page_graphics(page: pymupdf.Page, text_boxes: list[BBox] | None = None) -> list[Graphic]:
     """The rules, boxes and images that structure a page, in page coordinates (see the
-    module docstring), sorted by kind, then top, then left.
+    module docstring), sorted by kind, then top, then left.  ``text_boxes``: the boxes of
+    the page's text blocks when the caller has extracted them already (else they are
+    extracted here, when a filled rectangle needs them).
 
     - RULE: a drawn line segment, or a filled or stroked rectangle, at most
       RULE_MAX_THICKNESS thick and (its touching collinear pieces merged) at least
@@ -397,7 +399,8 @@ def page_graphics(page: pymupdf.Page) -> list[Graphic]:
     found += [(GraphicKind.RULE, b) for b in _merge_pieces(col.v_pieces, False)]
     found += [(GraphicKind.BOX, b) for b in col.boxes]
     if col.fills:
-        text_boxes = _text_block_boxes(page)
+        if text_boxes is None:
+            text_boxes = _text_block_boxes(page)
         for f in col.fills:
             tinted = any(f.contains(t, slack=1.0) or (f.x0 <= t.cx <= f.x1 and f.y0 <= t.cy <= f.y1)
                          for t in text_boxes)
