@@ -17,7 +17,7 @@ from the foot of one piece to the top of the next when the first does not visibl
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .assemble import FURNITURE_KINDS
 from .containers import (Article, BBox, Block, Figure, GraphicKind, Join, NonArticle,
@@ -79,7 +79,6 @@ class _Unit:
     owner: "_Unit | None" = None       # the head unit this unit belongs to
     score: float = 1.0
     vertical: bool = False
-    members: list["_Unit"] = field(default_factory=list)   # heads: the units they own
 
 
 def assemble_geometry(page: Page) -> tuple[list[Article], list[NonArticle]]:
@@ -179,7 +178,7 @@ def _units(page: Page, blocks: list[Block], size0: float) -> tuple[list[_Unit], 
         ratio = max(b.size for b in h.blocks) / size0
         if ratio >= HEADLINE_MIN_RATIO:
             continue
-        above = _nearest_above(h.bbox, runs + heads, h, page)
+        above = _nearest_above(h.bbox, runs + heads, h)
         under_body = above is not None and above.kind == "run" and h.bbox.y0 - above.bbox.y1 <= SUBHEAD_GAP_EM * size0
         beside_body = any(abs(r.bbox.y0 - h.bbox.y0) <= SUBHEAD_BESIDE_EM * size0 and r.box == h.box
                           and max(r.bbox.x0 - h.bbox.x1, h.bbox.x0 - r.bbox.x1) <= GUTTER_MAX_EM * size0
@@ -255,18 +254,25 @@ def _figures(page: Page, blocks: list[Block], used: set[int], size0: float) -> l
     return out
 
 
+#: roles whose pieces are joined with a space: names (credits, bylines) and the halves of a
+#: head; caption pieces are running text
+_SPACED_ROLES = (Role.CREDIT, Role.BYLINE, Role.KICKER, Role.HEADLINE, Role.SUBTITLE)
+
+
 def _merge(blocks: list[Block], role: Role) -> Block | None:
+    """Blocks of one figure or head field as one block of ``role``."""
     if not blocks:
         return None
-    lines = [ln for b in blocks for ln in b.lines]
-    text = blocks[0].text
-    for b in blocks[1:]:
-        text, _ = join_pieces(text, b.text, True)
     if len(blocks) == 1:
+        blocks[0].role = role
         return blocks[0]
-    if role in (Role.CREDIT, Role.BYLINE):
+    if role in _SPACED_ROLES:
         text = " ".join(b.text for b in blocks)
-    return Block(lines=lines, text=text, role=role, run=blocks[0].run)
+    else:
+        text = blocks[0].text
+        for b in blocks[1:]:
+            text, _ = join_pieces(text, b.text, True)
+    return Block(lines=[ln for b in blocks for ln in b.lines], text=text, role=role, run=blocks[0].run)
 
 
 def _union(blocks: list[Block]) -> BBox:
@@ -285,7 +291,7 @@ def _overlaps_above(upper: BBox, lower: BBox, head: bool = False) -> bool:
     return ov >= ABOVE_OVERLAP_SHARE * lower.width or (head and ov >= 0.5 * upper.width)
 
 
-def _nearest_above(bb: BBox, candidates: list[_Unit], me: _Unit, page: Page) -> _Unit | None:
+def _nearest_above(bb: BBox, candidates: list[_Unit], me: _Unit) -> _Unit | None:
     best = None
     for u in candidates:
         if u is me or u.bbox.y1 > bb.y0 + 2 or not _overlaps_above(u.bbox, bb, u.kind == "head"):
@@ -353,7 +359,7 @@ def _owner_from_above(page: Page, u: _Unit, heads: list[_Unit], units: list[_Uni
     probe = u.bbox
     cands = [x for x in heads + units if x.box == u.box and x is not u and not x.vertical]
     while True:
-        above = _nearest_above(probe, cands, u, page)
+        above = _nearest_above(probe, cands, u)
         if above is None or _rule_y_between(page, above.bbox.y1, probe.y0, probe):
             return None, 1.0, 0.0
         if above.kind != "head" and (probe.y0 - above.bbox.y1 > RUN_CONTINUE_MAX_EM * size0
@@ -443,13 +449,10 @@ def _article(head: _Unit | None, members: list[_Unit]) -> Article:
     blocks: list[Block] = []
     for u in ordered:
         for b in u.blocks:
-            if b.role is Role.JUMP:
-                for j in b.jumps:
-                    (a.continued if j.direction == "from" else a.continues).append(j)
-                continue
             for j in b.jumps:
                 (a.continued if j.direction == "from" else a.continues).append(j)
-            blocks.append(b)
+            if b.role is not Role.JUMP:      # a marker-only block leaves nothing in the body
+                blocks.append(b)
     a.body = _paragraphs(blocks)
     a.figures = [u.figure for u in sorted((u for u in members if u.kind == "figure"),
                                           key=lambda u: (u.bbox.y0, u.bbox.x0)) if u.figure]
@@ -474,22 +477,9 @@ def _head_fields(a: Article, head: _Unit) -> None:
     main = [b for b in parts if b.size >= top / HEADING_MIN_RATIO ** 0.5]
     i0 = parts.index(main[0])
     i1 = parts.index(main[-1])
-    a.headline = _merge_head(parts[i0:i1 + 1])
-    if i0 > 0:
-        a.kicker = _merge_head(parts[:i0])
-    if i1 + 1 < len(parts):
-        a.subtitle = _merge_head(parts[i1 + 1:])
-
-
-def _merge_head(blocks: list[Block]) -> Block:
-    if len(blocks) == 1:
-        blocks[0].role = Role.HEADLINE
-        return blocks[0]
-    lines = [ln for b in blocks for ln in b.lines]
-    text = blocks[0].text
-    for b in blocks[1:]:
-        text = text + " " + b.text
-    return Block(lines=lines, text=text, role=Role.HEADLINE, run=blocks[0].run)
+    a.headline = _merge(parts[i0:i1 + 1], Role.HEADLINE)
+    a.kicker = _merge(parts[:i0], Role.KICKER)
+    a.subtitle = _merge(parts[i1 + 1:], Role.SUBTITLE)
 
 
 def _column_major(runs: list[_Unit]) -> list[_Unit]:

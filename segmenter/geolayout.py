@@ -20,7 +20,7 @@ from .containers import BBox, Block, GraphicKind, Line, Page
 from .layout import CJK_CONTEXT_SHARE
 from .textutil import cjk_ratio, join_pieces
 
-__all__ = ["layout_geometry", "body_size", "box_key"]
+__all__ = ["layout_geometry", "body_size", "box_key", "piece_block"]
 
 #: a line continues the run of the line above when the white gap between them is at most
 #: this many ems: body text is set with 1.2–1.8× leading (gap 0.2–0.8 em); the gap above a
@@ -210,9 +210,9 @@ def _pieces(run: list[Line], r: int, indent_style: bool = False) -> list[Block]:
     """Cut one run into paragraph pieces at indents (and short lines, on pages that do not
     indent)."""
     if run[0].vertical:
-        return [_block(run, r, opens=True, closes=True)]
+        return [piece_block(run, r, opens=True, closes=True)]
     if len(run) == 1:
-        return [_block(run, r, opens=True, closes=not indent_style)]
+        return [piece_block(run, r, opens=True, closes=not indent_style)]
     indented, short = _edges(run)
     if indent_style:
         short = [i + 1 < len(run) and indented[i + 1] for i in range(len(run))]
@@ -221,15 +221,16 @@ def _pieces(run: list[Line], r: int, indent_style: bool = False) -> list[Block]:
     opens = indented[0]
     for i in range(1, len(run)):
         if indented[i] or short[i - 1]:
-            out.append(_block(cur, r, opens=opens, closes=short[i - 1] or indented[i]))
+            out.append(piece_block(cur, r, opens=opens, closes=short[i - 1] or indented[i]))
             cur, opens = [run[i]], indented[i] or short[i - 1]
         else:
             cur.append(run[i])
-    out.append(_block(cur, r, opens=opens, closes=short[-1]))
+    out.append(piece_block(cur, r, opens=opens, closes=short[-1]))
     return out
 
 
-def _block(lines: list[Line], run: int, opens: bool, closes: bool) -> Block:
+def piece_block(lines: list[Line], run: int, opens: bool, closes: bool) -> Block:
+    """A paragraph piece: ``lines`` of one run joined into a :class:`Block`."""
     text, hyphens = lines[0].text, 0
     cjk = cjk_ratio("".join(ln.text for ln in lines)) >= CJK_CONTEXT_SHARE
     for ln in lines[1:]:

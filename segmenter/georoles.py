@@ -19,7 +19,7 @@ import re
 
 from . import lexicon
 from .containers import Block, GraphicKind, Page, Role
-from .geolayout import body_size
+from .geolayout import body_size, piece_block
 from .roles import _cut_jumps
 from .textutil import drop_cjk_spaces
 
@@ -90,8 +90,9 @@ def _toc(page: Page) -> None:
 
 
 def _split_line_roles(page: Page) -> None:
-    """A credit or jump marker printed as the last line of a caption / body piece is its own
-    block (the run builder keeps same-size lines together)."""
+    """A credit or jump marker printed as the last line of a caption / body piece, and a jump
+    marker or byline printed as its first line, is its own block (the run builder keeps
+    same-size lines together)."""
     out: list[Block] = []
     for b in page.blocks:
         if len(b.lines) > 1:
@@ -115,8 +116,7 @@ def _split_line_roles(page: Page) -> None:
 
 
 def _sub(b: Block, lines) -> Block:
-    from .geolayout import _block
-    return _block(lines, b.run, b.opens, b.closes)
+    return piece_block(lines, b.run, b.opens, b.closes)
 
 
 def _near_image(b: Block, images, size0: float) -> bool:
