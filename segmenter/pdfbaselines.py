@@ -29,8 +29,8 @@ from .assemble import assemble_edition
 from .containers import Edition, Page
 from .errors import InputError, SegmenterError
 from .layout import layout_text
-from .pipeline import EditionInput, read_page
-from .readers.pdfdoc import DEFAULT_MAX_PDF_BYTES, open_pdf, text_layer_problem
+from .pipeline import EditionInput, read_pages
+from .readers.pdfdoc import open_pdf, text_layer_problem
 from .readers.text import parse_text
 from .roles import classify_page
 from .settings import Settings
@@ -54,13 +54,11 @@ def extractor_edition(ed: EditionInput, settings: Settings, tool: str) -> Editio
                              "apt-get install poppler-utils)")
     edition = Edition(name=ed.name)
     for f in ed.files:
-        if not _is_pdf(f):
+        if not _is_pdf(f):              # a text page reads as it does without --extractor
             try:
-                page = read_page(f, len(edition.pages) + 1, settings)
+                edition.pages.extend(read_pages(f, len(edition.pages) + 1, settings, ed.errors))
             except SegmenterError as e:
                 ed.errors.append(str(e))
-                continue
-            _add(edition, page, settings)
             continue
         try:
             for index, text in page_texts(f, settings, tool, ed.errors):
@@ -91,8 +89,7 @@ def page_texts(path: Path, settings: Settings, tool: str, errors: list[str]) -> 
     """(0-based page index, text) of each usable page of one PDF, as ``tool`` extracts it.
     A page without a usable text layer is reported in ``errors`` and skipped; a file that
     cannot be opened raises :class:`InputError`."""
-    max_bytes = getattr(settings, "max_pdf_bytes", DEFAULT_MAX_PDF_BYTES)
-    doc = open_pdf(path, max_bytes)
+    doc = open_pdf(path, settings.max_pdf_bytes)
     try:
         extract = _EXTRACT[tool]
         for index, text in extract(path, doc):

@@ -21,15 +21,14 @@ import pymupdf
 
 from ..containers import BBox, Graphic, GraphicKind
 from ..errors import InputError
+from ..settings import Settings
 
 __all__ = ["open_pdf", "page_graphics", "page_size", "text_layer_problem", "garbled_reason",
            "image_share", "quiet_mupdf", "DEFAULT_MAX_PDF_BYTES"]
 
-#: default size limit for one PDF file: a born-digital newspaper page is 0.5-10 MB and a
-#: whole edition with its photos 20-150 MB; MuPDF reads lazily, so size costs little memory,
-#: but a bigger file is almost surely not a newspaper edition (the lead owns the setting:
-#: proposed ``Settings.max_pdf_bytes``)
-DEFAULT_MAX_PDF_BYTES = 256 * 1024 * 1024
+#: size limit of open_pdf when no limit is passed: the setting's default, one value for
+#: one limit (see Settings.max_pdf_bytes for why)
+DEFAULT_MAX_PDF_BYTES = Settings().max_pdf_bytes
 
 # ----------------------------------------------------------------------------- opening
 
