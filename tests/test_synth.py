@@ -18,15 +18,11 @@ from segmenter.export import schema
 from segmenter.synth import generate
 from segmenter.synth.dumps import VARIANTS
 
+from conftest import nonspace, output_chars
+
 PAGES = 3
 SEED = 7
-#: conserved attributes (as in the project's conservation standard): marker, repeated
-CONSERVED_ATTRS = ("marker", "markup", "repeated")
 _SRC_BOX_RE = re.compile(r"^p(\d+):(-?[\d.]+),(-?[\d.]+),(-?[\d.]+),(-?[\d.]+)$")
-
-
-def nonspace(text: str) -> Counter:
-    return Counter(c for c in text if not c.isspace())
 
 
 @pytest.fixture(scope="module")
@@ -54,21 +50,6 @@ def pdf_chars(pdf: Path) -> list[list[tuple[str, tuple[float, float, float, floa
                         chars += [(c["c"], tuple(c["bbox"])) for c in sp["chars"] if not c["c"].isspace()]
             out.append(chars)
     return out
-
-
-def gold_chars(gold: Path) -> Counter:
-    got: Counter = Counter()
-    for f in sorted(gold.glob("*.xml")):
-        for el in etree.parse(str(f)).getroot().iter():
-            if not isinstance(el.tag, str):
-                continue
-            for t in (el.text, el.tail):
-                if t:
-                    got.update(nonspace(t))
-            for name in CONSERVED_ATTRS:
-                if el.get(name):
-                    got.update(nonspace(el.get(name)))
-    return got
 
 
 def strip_markdown(text: str) -> str:
@@ -124,7 +105,7 @@ def test_article_ids_in_reading_order(edition):
 def test_pdf_characters_are_the_gold_characters(edition):
     out, _ = edition
     drawn = Counter(c for page in pdf_chars(out / "edition.pdf") for c, _ in page)
-    gold = gold_chars(out / "gold")
+    gold = output_chars(out / "gold")   # gold is in the output format
     assert drawn - gold == Counter() and gold - drawn == Counter()
 
 
