@@ -5,11 +5,12 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test bench clean
 
-# Debian packages: poppler-utils gives pdftotext, the `pdftotext -layout` baseline of issue #3
+# Debian packages, one line each with why (add a line, never edit another's):
+# poppler-utils gives pdftotext, the `pdftotext -layout` baseline of issue #3
 DEBS := poppler-utils
 
 $(STAMP): pyproject.toml
-	command -v pdftotext >/dev/null || (apt-get update -q && apt-get install -y -q $(DEBS))
+	dpkg -s $(DEBS) >/dev/null 2>&1 || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(DEBS))
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
