@@ -24,12 +24,17 @@ from .containers import (Article, BBox, Block, Figure, GraphicKind, Join, NonArt
                          NonArticleKind, Page, Paragraph, Role)
 from .geolayout import body_size, box_key
 from .georoles import HEADING_MIN_RATIO
+from .lexicon import SUBTITLE_RE
 from .textutil import join_pieces
 
 __all__ = ["assemble_geometry"]
 
 #: head blocks stacked closer than this (ems of the smaller) belong to one head
 HEAD_STACK_GAP_EM = 1.6
+#: …also when set aside of it by at most this many ems (of the smaller) of white, if it is
+#: smaller, opens with a subtitle dash and starts under the head (synth edition 0 page 3: a subtitle 2 em right of a
+#: short headline)
+HEAD_SIDE_GAP_EM = 2.5
 #: a head whose largest block is at least this much larger than body text starts an article;
 #: a smaller heading right under body text in its column is a section subhead
 HEADLINE_MIN_RATIO = 1.4
@@ -51,6 +56,11 @@ RUN_CONTINUE_MAX_EM = 3.0
 #: white space above a column top wider than this (ems) may be the gap between two modules
 #: (paragraph and photo spacing inside an article stays under 1.5 em)
 NEW_MODULE_GAP_EM = 1.5
+#: a head owns a run below it only across at most this much white (ems of body size; photos
+#: between them do not count): text starts right under its headline, subtitle and byline,
+#: while a column far below a wide headline with nothing between belongs to another module
+#: (tuned on synth editions 0–9, where such columns sat 20–60 em under the head)
+HEAD_REACH_EM = 6.0
 #: a vertical head owns runs beside it within this many ems…
 VERTICAL_SIDE_EM = 3.0
 #: …that start level with its top, within this many ems (its article's columns and photo
@@ -147,6 +157,7 @@ def _units(page: Page, blocks: list[Block], size0: float) -> tuple[list[_Unit], 
         group.sort(key=lambda x: (x.bbox.y0, x.bbox.x0))
         bb = _union(group)
         heads.append(_Unit("head", group, bb, box_key(page, bb), vertical=b.lines[0].vertical))
+    _stack_offset_subtitles(heads)
     # bylines and arriving jump markers right under (or over) a head join it
     for b in blocks:
         if b.role not in (Role.BYLINE, Role.JUMP) or id(b) in used:
@@ -192,6 +203,31 @@ def _units(page: Page, blocks: list[Block], size0: float) -> tuple[list[_Unit], 
             runs.append(h)
     figures = _figures(page, blocks, used, size0)
     return heads, runs, figures
+
+
+def _stack_offset_subtitles(heads: list[_Unit]) -> None:
+    """A head that is only a subtitle ("——…", smaller) set under another head but shifted
+    aside of it joins the nearest such head (a subtitle aligned right under a short centred
+    headline shares no x range with it)."""
+    for h in list(heads):
+        if h.vertical or len(h.blocks) != 1 or not SUBTITLE_RE.match(h.blocks[0].text):
+            continue
+        em = h.blocks[0].size
+        best = None
+        for g in heads:
+            if g is h or g.vertical or g.box != h.box or max(b.size for b in g.blocks) <= em:
+                continue
+            vgap = h.bbox.y0 - g.bbox.y1
+            hgap = max(h.bbox.x0 - g.bbox.x1, g.bbox.x0 - h.bbox.x1, 0.0)
+            if -0.5 * em <= vgap <= HEAD_STACK_GAP_EM * em and hgap <= HEAD_SIDE_GAP_EM * em:
+                d = max(vgap, 0.0) + hgap
+                if best is None or d < best[0]:
+                    best = (d, g)
+        if best is not None:
+            g = best[1]
+            g.blocks.append(h.blocks[0])
+            g.bbox = g.bbox.union(h.bbox)
+            heads.remove(h)
 
 
 def _figures(page: Page, blocks: list[Block], used: set[int], size0: float) -> list[_Unit]:
@@ -365,12 +401,35 @@ def _owner_from_above(page: Page, u: _Unit, heads: list[_Unit], units: list[_Uni
         if above.kind != "head" and (probe.y0 - above.bbox.y1 > RUN_CONTINUE_MAX_EM * size0
                                      or not _band_clear(above, probe, heads + units)):
             return None, 1.0, 0.0
+        if above.kind == "head" and (
+                not _band_clear(above, probe, [x for x in heads + units if x.kind != "figure"])
+                or _white_below(above.bbox, probe, units) > HEAD_REACH_EM * size0):
+            # text of another column grid between a head and a run far below it, or a wide
+            # white band: the run starts a module of its own (photos under a head are looked past)
+            return None, 1.0, 0.0
         if above.kind == "figure" and above.owner is None:
             probe = BBox(probe.x0, above.bbox.y0, probe.x1, probe.y1)   # look through it
             continue
         if above.kind != "head" and above.owner is None:
             return None, 1.0, 0.0
         return above, above.score, probe.y0 - above.bbox.y1
+
+def _white_below(top: BBox, probe: BBox, units: list[_Unit]) -> float:
+    """Height of the band between ``top`` and ``probe`` not covered by figures over probe."""
+    y0, y1 = top.y1, probe.y0
+    if y1 <= y0:
+        return 0.0
+    spans = sorted((max(y0, u.bbox.y0), min(y1, u.bbox.y1)) for u in units
+                   if u.kind == "figure" and u.bbox.x_overlap(probe) > 0
+                   and u.bbox.y1 > y0 and u.bbox.y0 < y1)
+    covered, end = 0.0, y0
+    for a, b in spans:
+        a = max(a, end)
+        if b > a:
+            covered += b - a
+            end = b
+    return (y1 - y0) - covered
+
 
 def _band_clear(above: _Unit, probe: BBox, units: list[_Unit]) -> bool:
     """Nothing else lies in the band between ``above`` and ``probe`` across probe's width

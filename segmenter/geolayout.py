@@ -30,6 +30,10 @@ RUN_GAP_EM = 0.95
 #: plus slack), or the narrower of the two lies mostly inside the wider (centred lines)
 RUN_INDENT_EM = 2.6
 RUN_OVERLAP_SHARE = 0.8
+#: …where "left edges differ" lines may merely touch: an indented line ending short of the
+#: column (a closing character pulled down by line-breaking rules) above a one-character last
+#: line ("力。") share no x range at all; this much white (in ems) still counts as touching
+RUN_TOUCH_EM = 0.25
 #: sizes within this ratio are one run
 RUN_SIZE_RATIO = 1.08
 #: a line whose left edge is this many ems right of its run's left edge opens a paragraph
@@ -129,7 +133,9 @@ def _runs(page: Page, lines: list[Line], boxes: dict[int, int]) -> list[list[Lin
                 continue
             overlap = ln.bbox.x_overlap(up.bbox)
             narrow = min(ln.bbox.width, up.bbox.width) or 1.0
-            aligned = abs(ln.bbox.x0 - up.bbox.x0) <= RUN_INDENT_EM * size and overlap > 0
+            reach = min(ln.bbox.x1, up.bbox.x1) - max(ln.bbox.x0, up.bbox.x0)
+            aligned = abs(ln.bbox.x0 - up.bbox.x0) <= RUN_INDENT_EM * size \
+                and reach >= -RUN_TOUCH_EM * size
             if not (aligned or overlap >= RUN_OVERLAP_SHARE * narrow):
                 continue
             cost = gap + abs(ln.bbox.x0 - up.bbox.x0) * 0.5

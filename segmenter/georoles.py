@@ -39,6 +39,9 @@ TOP_BAND_NO_RULE = 0.06
 BOTTOM_BAND_NO_RULE = 0.05
 #: a caption starts within this many ems below a photo's bottom edge (or ends above its top)
 CAPTION_GAP_EM = 1.6
+#: …or within this many ems when it is set small and opens like a caption ("图为…"): some
+#: pages leave a wider gap under the photo (synth edition 0 page 2: 2.2 em)
+CAPTION_MARKED_GAP_EM = 3.0
 #: caption text is set smaller than body text (or is a caption by the lexicon)
 CAPTION_MAX_RATIO = 0.97
 
@@ -69,6 +72,9 @@ def classify_geometry(page: Page) -> None:
         elif (lexicon.BYLINE_RE.fullmatch(t) or lexicon.BYLINE_RE.fullmatch(b.text.strip())) and len(b.lines) <= 2:
             b.role = Role.BYLINE
         elif _near_image(b, images, size0) and (ratio <= CAPTION_MAX_RATIO or lexicon.CAPTION_START_RE.match(t)):
+            b.role = Role.CAPTION
+        elif ratio <= CAPTION_MAX_RATIO and lexicon.CAPTION_START_RE.match(t) \
+                and _near_image(b, images, size0, CAPTION_MARKED_GAP_EM):
             b.role = Role.CAPTION
     _toc(page)
     _cut_jumps([b for b in page.blocks if b.role in (Role.BODY, Role.JUMP)])
@@ -119,9 +125,9 @@ def _sub(b: Block, lines) -> Block:
     return piece_block(lines, b.run, b.opens, b.closes)
 
 
-def _near_image(b: Block, images, size0: float) -> bool:
+def _near_image(b: Block, images, size0: float, gap_em: float = CAPTION_GAP_EM) -> bool:
     bb = b.bbox
-    gap = CAPTION_GAP_EM * size0
+    gap = gap_em * size0
     for im in images:
         if bb.x_overlap(im) < 0.5 * min(bb.width, im.width):
             continue

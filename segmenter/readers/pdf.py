@@ -104,15 +104,16 @@ def _read_page(fp, path: Path, number: int, index: int) -> Page:
     raw = fp.get_text("rawdict", flags=flags)
     chars: list[_Char] = []
     rotated: list[Line] = []
-    text_boxes: list[BBox] = []     # for page_graphics: no second extraction of the text
+    text_boxes: list[BBox] = []     # line boxes for page_graphics (a block of PyMuPDF's can
+    # span a photo beside its column): no second extraction of the text
     pline = 0
     for block in raw["blocks"]:
         if block.get("type", 0) != 0:
             continue
-        if any(ch["c"].strip() for rl in block["lines"] for sp in rl["spans"] for ch in sp["chars"]):
-            text_boxes.append(BBox(*block["bbox"]))
         for rl in block["lines"]:
             pline += 1
+            if any(ch["c"].strip() for sp in rl["spans"] for ch in sp["chars"]):
+                text_boxes.append(BBox(*rl["bbox"]))
             dx, dy = rl["dir"]
             if abs(dy) > 0.5 * abs(dx) or rl.get("wmode", 0) == 1:
                 ln = _rotated_line(rl, number)
