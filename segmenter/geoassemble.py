@@ -31,6 +31,9 @@ __all__ = ["assemble_geometry"]
 
 #: head blocks stacked closer than this (ems of the smaller) belong to one head
 HEAD_STACK_GAP_EM = 1.6
+#: …and overlap each other horizontally by this share of the narrower (lines of one head
+#: are stacked or centred over each other; two heads side by side only touch)
+HEAD_STACK_OVERLAP_SHARE = 0.5
 #: …also when set aside of it by at most this many ems (of the smaller) of white, if it is
 #: smaller, opens with a subtitle dash and starts under the head (synth edition 0 page 3: a subtitle 2 em right of a
 #: short headline)
@@ -149,8 +152,10 @@ def _units(page: Page, blocks: list[Block], size0: float) -> tuple[list[_Unit], 
                 cb = c.bbox
                 gap = max(cb.y0 - gb.y1, gb.y0 - cb.y1)
                 em = min(c.size, max(x.size for x in group))
-                if gap <= HEAD_STACK_GAP_EM * em and cb.x_overlap(gb) > 0 \
-                        and box_key(page, cb) == box_key(page, gb):
+                if gap <= HEAD_STACK_GAP_EM * em \
+                        and cb.x_overlap(gb) >= HEAD_STACK_OVERLAP_SHARE * min(cb.width, gb.width) \
+                        and box_key(page, cb) == box_key(page, gb) \
+                        and not any(_vertical_rule_between(page, cb, x.bbox) for x in group):
                     group.append(c)
                     used.add(id(c))
                     grew = True
@@ -191,9 +196,10 @@ def _units(page: Page, blocks: list[Block], size0: float) -> tuple[list[_Unit], 
             continue
         above = _nearest_above(h.bbox, runs + heads, h)
         under_body = above is not None and above.kind == "run" and h.bbox.y0 - above.bbox.y1 <= SUBHEAD_GAP_EM * size0
+        col = _column_of(h.bbox, runs, size0)     # a centred subhead: measure from its column
         beside_body = any(abs(r.bbox.y0 - h.bbox.y0) <= SUBHEAD_BESIDE_EM * size0 and r.box == h.box
-                          and max(r.bbox.x0 - h.bbox.x1, h.bbox.x0 - r.bbox.x1) <= GUTTER_MAX_EM * size0
-                          and r.bbox.x_overlap(h.bbox) <= 0 for r in runs)
+                          and max(r.bbox.x0 - col.x1, col.x0 - r.bbox.x1) <= GUTTER_MAX_EM * size0
+                          and r.bbox.x_overlap(col) <= 0 for r in runs)
         if under_body or beside_body:
             heads.remove(h)
             for b in h.blocks:
@@ -203,6 +209,16 @@ def _units(page: Page, blocks: list[Block], size0: float) -> tuple[list[_Unit], 
             runs.append(h)
     figures = _figures(page, blocks, used, size0)
     return heads, runs, figures
+
+
+def _column_of(bb: BBox, runs: list[_Unit], size0: float) -> BBox:
+    """``bb`` widened to the column of the run right under it (within SUBHEAD_GAP_EM and
+    covering it), so a heading centred in its column is measured from the column's edges."""
+    for r in runs:
+        if 0 <= r.bbox.y0 - bb.y1 <= SUBHEAD_GAP_EM * size0 and r.bbox.x0 <= bb.x0 + 1 \
+                and bb.x1 <= r.bbox.x1 + 1:
+            return BBox(r.bbox.x0, bb.y0, r.bbox.x1, bb.y1)
+    return bb
 
 
 def _stack_offset_subtitles(heads: list[_Unit]) -> None:

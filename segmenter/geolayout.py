@@ -43,6 +43,9 @@ INDENT_MIN_EM = 1.0
 SHORT_LINE_EM = 1.2
 #: columns of a vertical headline stand at most this many ems apart
 VERTICAL_COLUMN_GAP_EM = 1.0
+#: a vertical line continues the column above it across at most this many ems of white
+#: (a vertical headline's word space: synth edition 1 page 2 has 1.2 em)
+VERTICAL_WORD_GAP_EM = 2.0
 #: a page opens paragraphs with an indent when at least this share of the lines that follow
 #: a short line are indented (a short line without indent after it is then a ragged line)
 INDENT_STYLE_SHARE = 0.6
@@ -172,10 +175,14 @@ def _vertical_runs(lines: list[Line]) -> list[list[Line]]:
     runs: list[list[Line]] = []
     for ln in sorted(lines, key=lambda ln: -ln.bbox.x1):
         last = runs[-1][-1] if runs else None
-        if last is not None and abs((ln.size or 1) - (last.size or 1)) <= 0.1 * (last.size or 1) \
-                and 0 <= last.bbox.x0 - ln.bbox.x1 <= VERTICAL_COLUMN_GAP_EM * (ln.size or 1) \
+        em = ln.size or 1
+        same_size = last is not None and abs(em - (last.size or 1)) <= 0.1 * (last.size or 1)
+        if same_size and 0 <= last.bbox.x0 - ln.bbox.x1 <= VERTICAL_COLUMN_GAP_EM * em \
                 and ln.bbox.y_overlap(last.bbox) >= 0.5 * min(ln.bbox.height, last.bbox.height):
             runs[-1].append(ln)
+        elif same_size and ln.bbox.x_overlap(last.bbox) >= 0.5 * min(ln.bbox.width, last.bbox.width) \
+                and 0 <= ln.bbox.y0 - last.bbox.y1 <= VERTICAL_WORD_GAP_EM * em:
+            runs[-1].append(ln)          # the same column, after a word space of a headline
         else:
             runs.append([ln])
     return runs

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import lexicon
-from ..containers import BBox, Line, Page
+from ..containers import BBox, GraphicKind, Line, Page
 from ..errors import InputError
 from ..settings import Settings
 from ..textutil import is_cjk
@@ -134,11 +134,13 @@ def _read_page(fp, path: Path, number: int, index: int) -> Page:
     problem = text_layer_problem(fp, text)
     if problem:
         raise InputError(problem)
-    lines = _lines(chars, number) + rotated
+    graphics = page_graphics(fp, text_boxes)
+    walls = [g.bbox for g in graphics if g.kind is GraphicKind.RULE and not g.horizontal]
+    lines = _lines(chars, number, walls) + rotated
     width, height = page_size(fp)
     page = Page(number=number, path=str(path), name=path.name, kind="pdf", lines=lines,
                 width=float(width), height=float(height),
-                graphics=page_graphics(fp, text_boxes), source_page=index)
+                graphics=graphics, source_page=index)
     return page
 
 
@@ -154,8 +156,10 @@ def _rotated_line(rl: dict, number: int) -> Line | None:
                 bold=bool(rl["spans"][0]["flags"] & 16))
 
 
-def _lines(chars: list[_Char], number: int) -> list[Line]:
-    """Group characters into lines by baseline, size and gaps (drawing order ignored)."""
+def _lines(chars: list[_Char], number: int, walls: list[BBox] = ()) -> list[Line]:
+    """Group characters into lines by baseline, size and gaps (drawing order ignored);
+    a vertical rule (``walls``) between two characters always splits (two headlines side by
+    side across a column rule can share a baseline and be set closer than a gutter)."""
     chars.sort(key=lambda c: (c.base, c.x0))
     rows: list[list[_Char]] = []
     for ch in chars:
@@ -173,7 +177,10 @@ def _lines(chars: list[_Char], number: int) -> list[Line]:
             gap = ch.x0 - prev.x1
             same_size = max(prev.size, ch.size) <= SAME_SIZE_RATIO * em
             split = (not same_size or gap > HARD_SPLIT_GAP_EM * em
-                     or (gap > SPLIT_GAP_EM * em and ch.pline != prev.pline))
+                     or (gap > SPLIT_GAP_EM * em and ch.pline != prev.pline)
+                     or (gap > 0 and walls
+                         and any(prev.x1 - 0.5 <= w.cx <= ch.x0 + 0.5 and w.y0 <= ch.base <= w.y1
+                                 for w in walls)))
             if split:
                 groups.append(cur)
                 cur = [ch]
