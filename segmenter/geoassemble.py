@@ -194,9 +194,13 @@ def _units(page: Page, blocks: list[Block], size0: float) -> tuple[list[_Unit], 
         ratio = max(b.size for b in h.blocks) / size0
         if ratio >= HEADLINE_MIN_RATIO:
             continue
-        above = _nearest_above(h.bbox, runs + heads, h)
-        under_body = above is not None and above.kind == "run" and h.bbox.y0 - above.bbox.y1 <= SUBHEAD_GAP_EM * size0
         col = _column_of(h.bbox, runs, size0)     # a centred subhead: measure from its column
+        above = _nearest_above(col, runs + heads, h)
+        under_body = above is not None and above.kind == "run" and h.bbox.y0 - above.bbox.y1 <= SUBHEAD_GAP_EM * size0
+        # …or under the short last line of a paragraph flush with its column's left edge
+        under_body = under_body or any(
+            r.box == h.box and -1 <= h.bbox.y0 - r.bbox.y1 <= SUBHEAD_GAP_EM * size0
+            and abs(r.bbox.x0 - col.x0) <= size0 and r.bbox.x_overlap(col) > 0 for r in runs)
         beside_body = any(abs(r.bbox.y0 - h.bbox.y0) <= SUBHEAD_BESIDE_EM * size0 and r.box == h.box
                           and max(r.bbox.x0 - col.x1, col.x0 - r.bbox.x1) <= GUTTER_MAX_EM * size0
                           and r.bbox.x_overlap(col) <= 0 for r in runs)

@@ -48,6 +48,9 @@ CAPTION_MAX_RATIO = 0.97
 #: a block under a TOC title is TOC when it holds a page reference ("3版") per this many
 #: characters at least (entries are headlines of 8–30 characters)
 TOC_CHARS_PER_REF = 40
+#: …and follows the title or the entry before it within this many ems (of the title): a jump
+#: line ("（下转第3版）") further down the same column is no entry (synth seed 7005 page 1)
+TOC_GAP_EM = 3.0
 _TOC_REF_RE = re.compile(r"[A-Z]?\d{1,3}\s*版")
 _PRINTED_RE = re.compile(r"第\s*[A-Z]?\s*0*(\d{1,3})\s*版")
 _DATE_RE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
@@ -87,12 +90,17 @@ def _toc(page: Page) -> None:
             continue
         t.role = Role.TOC
         tb = t.bbox
-        for b in page.blocks:
-            if b.role is Role.TOC or b.bbox.y0 < tb.y1 - 1 or b.bbox.x_overlap(tb) <= 0:
-                continue
+        bottom = tb.y1
+        size = t.size or 10.0
+        below = sorted((b for b in page.blocks if b.bbox.y0 >= tb.y1 - 1 and b.bbox.x_overlap(tb) > 0
+                        and b.role is not Role.JUMP), key=lambda b: b.bbox.y0)
+        for b in below:              # the entries follow each other without a wider gap
+            if b.bbox.y0 - bottom > TOC_GAP_EM * size:
+                break
             refs = len(_TOC_REF_RE.findall(b.text))
             if refs and refs * TOC_CHARS_PER_REF >= len(drop_cjk_spaces(b.text)):
                 b.role = Role.TOC
+                bottom = max(bottom, b.bbox.y1)
 
 
 def _split_line_roles(page: Page) -> None:
