@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from .assemble import FURNITURE_KINDS
 from .containers import (Article, BBox, Block, Figure, GraphicKind, Join, NonArticle,
                          NonArticleKind, Page, Paragraph, Role)
-from .geolayout import body_size, box_key
+from .geolayout import INDENT_MIN_EM, body_size, box_key
 from .georoles import HEADING_MIN_RATIO
 from .lexicon import SUBTITLE_RE
 from .textutil import join_pieces
@@ -526,8 +526,11 @@ def _article(head: _Unit | None, members: list[_Unit]) -> Article:
     runs = [u for u in members if u.kind == "run"]
     ordered = _column_major(runs)
     blocks: list[Block] = []
-    for u in ordered:
+    for u, col in ordered:
         for b in u.blocks:
+            if len(b.lines) == 1 and b.role is Role.BODY and len(u.blocks) == 1:
+                # a one-line run cannot tell its own indent: measure it from the column
+                b.opens = b.bbox.x0 - col.x0 >= INDENT_MIN_EM * (b.size or 1.0)
             for j in b.jumps:
                 (a.continued if j.direction == "from" else a.continues).append(j)
             if b.role is not Role.JUMP:      # a marker-only block leaves nothing in the body
@@ -561,20 +564,23 @@ def _head_fields(a: Article, head: _Unit) -> None:
     a.subtitle = _merge(parts[i1 + 1:], Role.SUBTITLE)
 
 
-def _column_major(runs: list[_Unit]) -> list[_Unit]:
+def _column_major(runs: list[_Unit]) -> list[tuple[_Unit, BBox]]:
+    """Runs in reading order, each with the extent of its column."""
     cols: list[list[_Unit]] = []
-    for u in sorted(runs, key=lambda u: (u.bbox.x0, u.bbox.y0)):
-        for c in cols:
-            cb = c[0].bbox
+    extents: list[BBox] = []           # each column's extent so far (a first short line
+    for u in sorted(runs, key=lambda u: (u.bbox.x0, u.bbox.y0)):   # must not narrow it)
+        for c, cb in zip(cols, extents):
             if u.bbox.x_overlap(cb) >= 0.5 * min(u.bbox.width, cb.width):
                 c.append(u)
+                extents[cols.index(c)] = cb.union(u.bbox)
                 break
         else:
             cols.append([u])
-    cols.sort(key=lambda c: min(u.bbox.x0 for u in c))
-    out: list[_Unit] = []
-    for c in cols:
-        out.extend(sorted(c, key=lambda u: u.bbox.y0))
+            extents.append(u.bbox)
+    order = sorted(range(len(cols)), key=lambda i: min(u.bbox.x0 for u in cols[i]))
+    out: list[tuple[_Unit, BBox]] = []
+    for i in order:
+        out.extend((u, extents[i]) for u in sorted(cols[i], key=lambda u: u.bbox.y0))
     return out
 
 
