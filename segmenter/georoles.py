@@ -39,9 +39,10 @@ TOP_BAND_NO_RULE = 0.06
 BOTTOM_BAND_NO_RULE = 0.05
 #: a caption starts within this many ems below a photo's bottom edge (or ends above its top)
 CAPTION_GAP_EM = 1.6
-#: …or within this many ems when it is set small and opens like a caption ("图为…"): some
-#: pages leave a wider gap under the photo (synth edition 0 page 2: 2.2 em)
-CAPTION_MARKED_GAP_EM = 3.0
+#: …or within this many ems when it is set small and nothing lies between it and the photo:
+#: some pages leave a wider gap under the photo (synth edition 0 page 2: 2.2 em, seed 7002
+#: page 1: 3.2 em); body text that close under a photo is set at body size
+CAPTION_FAR_GAP_EM = 3.5
 #: caption text is set smaller than body text (or is a caption by the lexicon)
 CAPTION_MAX_RATIO = 0.97
 
@@ -76,8 +77,7 @@ def classify_geometry(page: Page) -> None:
             b.role = Role.BYLINE
         elif _near_image(b, images, size0) and (ratio <= CAPTION_MAX_RATIO or lexicon.CAPTION_START_RE.match(t)):
             b.role = Role.CAPTION
-        elif ratio <= CAPTION_MAX_RATIO and lexicon.CAPTION_START_RE.match(t) \
-                and _near_image(b, images, size0, CAPTION_MARKED_GAP_EM):
+        elif ratio <= CAPTION_MAX_RATIO and _near_image(b, images, size0, CAPTION_FAR_GAP_EM, page.blocks):
             b.role = Role.CAPTION
     _toc(page)
     _cut_jumps([b for b in page.blocks if b.role in (Role.BODY, Role.JUMP)])
@@ -133,13 +133,23 @@ def _sub(b: Block, lines) -> Block:
     return piece_block(lines, b.run, b.opens, b.closes)
 
 
-def _near_image(b: Block, images, size0: float, gap_em: float = CAPTION_GAP_EM) -> bool:
+def _near_image(b: Block, images, size0: float, gap_em: float = CAPTION_GAP_EM,
+                blocks: list[Block] | None = None) -> bool:
+    """Is ``b`` under (or over) a photo within ``gap_em``; with ``blocks``, also with none of
+    them in the band between."""
     bb = b.bbox
     gap = gap_em * size0
     for im in images:
         if bb.x_overlap(im) < 0.5 * min(bb.width, im.width):
             continue
-        if -2 <= bb.y0 - im.y1 <= gap or -2 <= im.y0 - bb.y1 <= gap:
+        if -2 <= bb.y0 - im.y1 <= gap:
+            y0, y1 = im.y1, bb.y0
+        elif -2 <= im.y0 - bb.y1 <= gap:
+            y0, y1 = bb.y1, im.y0
+        else:
+            continue
+        if blocks is None or not any(o is not b and o.bbox.y0 < y1 - 1 and o.bbox.y1 > y0 + 1
+                                     and o.bbox.x_overlap(bb) > 0 for o in blocks):
             return True
     return False
 
