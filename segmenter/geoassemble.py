@@ -112,6 +112,7 @@ def assemble_geometry(page: Page) -> tuple[list[Article], list[NonArticle]]:
         _own_sideways(page, runs + figures, size0)
         if sum(u.owner is not None for u in runs + figures) == before:
             break
+    _own_bylines(runs, size0)
     articles: list[Article] = []
     for h in heads:
         if h.kind == "head":
@@ -397,6 +398,19 @@ def _own_from_above(page: Page, heads: list[_Unit], units: list[_Unit], size0: f
                         u.score = min(level.score, SIDEWAYS_SCORE)
 
 
+def _own_bylines(runs: list[_Unit], size0: float) -> None:
+    """A byline nobody owns, set right on top of an owned run, belongs to that run's article
+    (the byline over the first column beside a vertical headline)."""
+    for u in runs:
+        if u.owner is not None or not all(b.role is Role.BYLINE for b in u.blocks):
+            continue
+        for r in runs:
+            if r.owner is not None and r.box == u.box and r.bbox.x_overlap(u.bbox) > 0 \
+                    and -1 <= r.bbox.y0 - u.bbox.y1 <= BYLINE_GAP_EM * size0:
+                u.owner, u.score = r.owner, r.score
+                break
+
+
 def _level_neighbour(page: Page, u: _Unit, units: list[_Unit], size0: float) -> _Unit | None:
     """An owned unit across a gutter from ``u`` whose top is level with u's top."""
     for v in units:
@@ -524,6 +538,12 @@ def _article(head: _Unit | None, members: list[_Unit]) -> Article:
     if head is not None:
         _head_fields(a, head)
     runs = [u for u in members if u.kind == "run"]
+    if a.byline is None:        # a byline set over a column rather than under the head
+        lone = sorted((u for u in runs if all(b.role is Role.BYLINE for b in u.blocks)),
+                      key=lambda u: (u.bbox.y0, u.bbox.x0))
+        if lone:
+            a.byline = _merge(lone[0].blocks, Role.BYLINE)
+            runs.remove(lone[0])
     ordered = _column_major(runs)
     blocks: list[Block] = []
     for u, col in ordered:
