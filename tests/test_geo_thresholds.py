@@ -27,6 +27,10 @@ def test_constants_have_the_pinned_values():
             geoassemble.NEW_MODULE_GAP_EM, geoassemble.VERTICAL_SIDE_EM, geoassemble.VERTICAL_TOP_EM,
             geoassemble.CAPTION_JOIN_EM, geoassemble.FIGURE_MIN_SIDE) == (0.3, 3.5, 3.0, 1.5, 3.0, 2.5, 1.5, 24.0)
     assert (geoassemble.OWNERSHIP_ROUNDS, geoassemble.SIDEWAYS_SCORE, geoassemble.HEADLESS_SCORE) == (4, 0.8, 0.5)
+    assert (geolayout.RUN_TOUCH_EM, geolayout.VERTICAL_WORD_GAP_EM) == (0.25, 2.0)
+    assert (georoles.CAPTION_FAR_GAP_EM, georoles.TOC_GAP_EM) == (3.5, 3.0)
+    assert (geoassemble.HEAD_REACH_EM, geoassemble.HEAD_SIDE_GAP_EM,
+            geoassemble.HEAD_STACK_OVERLAP_SHARE) == (6.0, 2.5, 0.5)
 
 
 def _line(text: str, x0: float, y0: float, size: float = 10.0, width: float | None = None) -> Line:
@@ -65,3 +69,65 @@ def test_heading_ratio_edge():
     georoles.classify_geometry(small)
     assert [b.role for b in big.blocks if b.text == "标题"] == [Role.HEADING]
     assert [b.role for b in small.blocks if b.text == "标题"] == [Role.BODY]
+
+
+def test_run_touch_edge():
+    # an indented line ending short, then a last line of one character and a stop that
+    # shares no x range with it: 2.4 pt of white (< 0.25 em) is touching, 2.6 pt is not
+    def runs(last_x1: float) -> int:
+        lines = [_line("国" * 10, 50, 100), _line("家" * 8, 70, 115),
+                 _line("力。", 50, 130, width=last_x1 - 50)]
+        return len({b.run for b in _page(lines).blocks})
+    assert runs(67.6) == 1
+    assert runs(67.4) == 2
+
+
+def _assembled(lines: list[Line], graphics=()) -> tuple[Page, list]:
+    page = Page(number=1, path="p.pdf", name="p.pdf", kind="pdf", lines=lines, width=595, height=842,
+                graphics=list(graphics))
+    geolayout.layout_geometry(page)
+    georoles.classify_geometry(page)
+    articles, _ = geoassemble.assemble_geometry(page)
+    return page, articles
+
+
+def _column(x0: float, y0: float, n: int = 12) -> list[Line]:
+    return [_line("国" * 10, x0, y0 + 15 * k) for k in range(n)]
+
+
+def test_head_reach_edge():
+    # a 20 pt headline (bottom at 120) owns a column starting 59 pt (5.9 em) under it, not 61 pt
+    def headline_of_body(top: float) -> str | None:
+        _, arts = _assembled([_line("标题标题", 50, 100, size=20)] + _column(50, top))
+        return next(a.headline.text if a.headline else None for a in arts if a.body)
+    assert headline_of_body(120 + 59) == "标题标题"
+    assert headline_of_body(120 + 61) is None
+
+
+def test_caption_far_gap_edge():
+    # 8 pt text under a photo (bottom at 300): 34 pt below (3.4 em) is its caption, 36 pt is not;
+    # with body text in between it never is
+    from segmenter.containers import Graphic, GraphicKind
+    photo = Graphic(GraphicKind.IMAGE, BBox(50, 150, 150, 300))
+    def role(top: float, between: bool = False) -> Role:
+        lines = _column(300, 100, 20) + [_line("图为示意图片说明", 50, top, size=8)]
+        if between:
+            lines.append(_line("正文正文", 50, 310))
+        page, _ = _assembled(lines, [photo])
+        return next(b.role for b in page.blocks if b.text.startswith("图为"))
+    assert role(334) is Role.CAPTION
+    assert role(336) is Role.BODY
+    assert role(334, between=True) is Role.BODY
+
+
+def test_head_side_gap_edge():
+    # a 15 pt "——" subtitle under a 30 pt headline but set right of it: 37 pt of white
+    # (< 2.5 em of 15 pt) stacks it into the head, 38 pt leaves it a head of its own
+    def subtitle(gap: float) -> str | None:
+        lines = [_line("标题标题标题", 50, 100, size=30),
+                 _line("——副题文字", 230 + gap, 135, size=15)] + _column(50, 170) + _column(170, 170)
+        _, arts = _assembled(lines)
+        a = next(a for a in arts if a.headline and a.headline.text == "标题标题标题")
+        return a.subtitle.text if a.subtitle else None
+    assert subtitle(37) == "——副题文字"
+    assert subtitle(38) is None
