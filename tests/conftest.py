@@ -13,15 +13,12 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from segmenter.conservation import (CONSERVED_ATTRS, XML_ILLEGAL_RE, input_pages,  # noqa: F401
+                                   input_text, nonspace, output_chars, output_files, pdf_text)
 from segmenter.export import schema as _schema
-from segmenter.readers.text import decode
 
 SEEDS = sorted((Path(__file__).resolve().parent.parent / "fixtures" / "seeds").glob("*.txt"))
 
-#: attributes whose values are conserved text (everything else is metadata or a summary copy)
-CONSERVED_ATTRS = ("marker", "markup", "repeated")
-#: characters the reader replaces by U+FFFD (XML-illegal)
-XML_ILLEGAL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 #: positions of each src item: "12", "12-19", "2:12-19"
 _SRC_ITEM_RE = re.compile(r"^(?:(\d+):)?(\d+)(?:-(\d+))?$")
 
@@ -46,72 +43,6 @@ def run_cli(capsys):
 
 
 # ----------------------------------------------------------------------------- helpers
-
-def pdf_text(path: Path) -> str:
-    """Every character of a PDF's text layer (all pages), as PyMuPDF extracts them."""
-    import pymupdf
-    out: list[str] = []
-    with pymupdf.open(path) as doc:
-        for page in doc:
-            raw = page.get_text("rawdict", flags=pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP)
-            for b in raw["blocks"]:
-                for ln in b.get("lines", []):
-                    for sp in ln["spans"]:
-                        out.extend(ch["c"] for ch in sp["chars"])
-                    out.append("\n")
-    return "".join(out)
-
-
-def input_text(input_path: Path) -> str:
-    """The input as the reader decodes it (so encodings other than UTF-8 compare fairly)."""
-    if Path(input_path).suffix.lower() == ".pdf":
-        return pdf_text(Path(input_path))
-    text, _ = decode(Path(input_path).read_bytes(), Path(input_path).name)
-    return text
-
-
-def nonspace(text: str) -> Counter:
-    return Counter(c for c in text if not c.isspace())
-
-
-def output_files(out_edition_dir: Path) -> list[Path]:
-    d = Path(out_edition_dir)
-    return [d / "index.xml"] + sorted(p for p in d.glob("*.xml") if p.name != "index.xml")
-
-
-def output_chars(out_edition_dir: Path) -> Counter:
-    """Non-whitespace characters of every text node of every output file, plus the values of
-    the conservation attributes, plus one '-' per counted soft hyphen.  index.xml's
-    <article headline="…"> (a summary copy) and all other attributes are left out."""
-    got: Counter = Counter()
-    for f in output_files(out_edition_dir):
-        root = etree.parse(str(f)).getroot()
-        for el in root.iter():
-            if not isinstance(el.tag, str):
-                continue
-            for t in (el.text, el.tail):
-                if t:
-                    got.update(nonspace(t))
-            for name in CONSERVED_ATTRS:
-                v = el.get(name)
-                if v:
-                    got.update(nonspace(v))
-            hy = el.get("soft-hyphens")
-            if hy:
-                got["-"] += int(hy)
-    return got
-
-
-def input_pages(input_path) -> list[Path]:
-    """A file, a list of files, or a folder (its page files in name order)."""
-    if isinstance(input_path, (list, tuple)):
-        return [Path(p) for p in input_path]
-    p = Path(input_path)
-    if p.is_dir():
-        return sorted(f for f in p.iterdir() if f.is_file() and not f.name.startswith(".")
-                      and f.suffix.lower() in (".txt", ".md", ".markdown", ".text", ".pdf"))
-    return [p]
-
 
 def assert_conserved(input_path, out_edition_dir) -> None:
     """The multiset of non-whitespace input characters (XML-illegal ones mapped to U+FFFD)
