@@ -8,6 +8,7 @@ folder is built in a temporary folder beside its destination and renamed into pl
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -25,6 +26,7 @@ FORMAT_VERSION = "1"
 _SPACED_NAME_RE = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff])[ \u3000]+([\u4e00-\u9fff])(?![\u4e00-\u9fff])")
 _WS_RE = re.compile(r"[\s\u3000]+")
 _CJK_GAP_RE = re.compile(r"(?<=\S)[ \t\u3000\u00a0]+(?=\S)")
+_XML_ILLEGAL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def format_src(spans: list[Span], multi_page: bool) -> str:
@@ -74,6 +76,7 @@ class _Writer:
         self.ed = edition
         self.multi = len(edition.pages) > 1
         self.write_joins = write_joins
+        self.digests: dict[str, str] = {}   # input path → sha256 (a PDF's pages share one file)
 
     def src(self, blocks: list[Block]) -> str:
         return format_src([s for b in blocks for s in b.spans()], self.multi)
@@ -145,6 +148,21 @@ class _Writer:
                 el.set("right", format_src([j.right], self.multi) or "0")
         return root
 
+    def input_ref(self, el: etree._Element, path: str) -> None:
+        """``path`` (the input file as given on the command line) and ``sha256`` of its bytes,
+        so ``segmenter review`` finds the input and can tell when it changed since the run."""
+        if not path or path.startswith("<") or _XML_ILLEGAL_RE.search(path):
+            return
+        if path not in self.digests:
+            try:
+                with open(path, "rb") as fh:
+                    self.digests[path] = hashlib.file_digest(fh, "sha256").hexdigest()
+            except OSError:
+                self.digests[path] = ""
+        el.set("path", path)
+        if self.digests[path]:
+            el.set("sha256", self.digests[path])
+
     def index(self) -> etree._Element:
         root = etree.Element("edition")
         root.set("name", self.ed.name)
@@ -154,6 +172,7 @@ class _Writer:
             el.set("n", str(p.number))
             el.set("file", p.name)
             el.set("kind", p.kind)
+            self.input_ref(el, p.path)
             if p.style:
                 el.set("style", p.style)
             if p.encoding:
