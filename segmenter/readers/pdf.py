@@ -14,7 +14,9 @@ as one line in its own character order.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 
 from .. import lexicon
@@ -160,7 +162,7 @@ def _lines(chars: list[_Char], number: int, walls: list[BBox] = ()) -> list[Line
     """Group characters into lines by baseline, size and gaps (drawing order ignored);
     a vertical rule (``walls``) between two characters always splits (two headlines side by
     side across a column rule can share a baseline and be set closer than a gutter)."""
-    chars.sort(key=lambda c: (c.base, c.x0))
+    chars.sort(key=attrgetter("base", "x0"))
     rows: list[list[_Char]] = []
     for ch in chars:
         if rows and ch.base - rows[-1][0].base <= BASELINE_TOLERANCE_EM * min(ch.size, rows[-1][0].size):
@@ -169,7 +171,7 @@ def _lines(chars: list[_Char], number: int, walls: list[BBox] = ()) -> list[Line
             rows.append([ch])
     groups: list[list[_Char]] = []
     for row in rows:
-        row.sort(key=lambda c: c.x0)
+        row.sort(key=attrgetter("x0"))
         cur: list[_Char] = [row[0]]
         for ch in row[1:]:
             prev = cur[-1]
@@ -219,18 +221,18 @@ def _make_lines(chars: list[_Char], number: int) -> list[Line]:
 
 
 def _make_line(chars: list[_Char], number: int, gaps: list[float], usual: float) -> Line:
-    parts: list[str] = []
-    for i, ch in enumerate(chars):
-        if i:
-            prev = chars[i - 1]
-            gap = gaps[i - 1]
-            cjk = is_cjk(prev.c[-1]) or is_cjk(ch.c[0])
-            if gap > (usual + CJK_SPACE_EM if cjk else WORD_SPACE_EM):
+    parts: list[str] = [chars[0].c]
+    cjk_gap = usual + CJK_SPACE_EM
+    least = min(cjk_gap, WORD_SPACE_EM)       # no space below either threshold: skip the test
+    for i in range(1, len(chars)):
+        ch = chars[i]
+        gap = gaps[i - 1]
+        if gap > least:
+            cjk = is_cjk(chars[i - 1].c[-1]) or is_cjk(ch.c[0])
+            if gap > (cjk_gap if cjk else WORD_SPACE_EM):
                 parts.append(" ")
         parts.append(ch.c)
-    weights: dict[float, int] = {}
-    for ch in chars:
-        weights[ch.size] = weights.get(ch.size, 0) + 1
+    weights = Counter(ch.size for ch in chars)
     size = max(weights.items(), key=lambda kv: (kv[1], kv[0]))[0]
     base = max(ch.base for ch in chars)
     bbox = BBox(round(chars[0].x0, 2), round(base - ASCENT_EM * size, 2),
