@@ -15,10 +15,11 @@ from .settings import Settings
 
 #: file endings read as text dumps (content decides markdown or not, never the ending)
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
-#: endings recognised but handled by later readers
 PDF_SUFFIXES = (".pdf",)
-LATER_SUFFIXES = {".png": "scanned-page input", ".jpg": "scanned-page input",
-                  ".jpeg": "scanned-page input", ".tif": "scanned-page input", ".tiff": "scanned-page input"}
+#: page images (scans): page analysis and OCR (readers/scan.py)
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
+#: endings recognised but handled by later readers (none at present)
+LATER_SUFFIXES: dict[str, str] = {}
 
 
 @dataclass
@@ -39,10 +40,11 @@ def plan(inputs: list[Path]) -> list[EditionInput]:
     for p in inputs:
         if p.is_dir():
             pages = sorted(f for f in p.iterdir() if f.is_file() and not f.name.startswith(".")
-                           and f.suffix.lower() in TEXT_SUFFIXES + PDF_SUFFIXES + tuple(LATER_SUFFIXES))
+                           and f.suffix.lower() in TEXT_SUFFIXES + PDF_SUFFIXES + IMAGE_SUFFIXES
+                           + tuple(LATER_SUFFIXES))
             ed = EditionInput(p.resolve().name or "edition", pages)
             if not pages:
-                ed.errors.append(f"{p}: folder holds no .txt, .md or .pdf page files")
+                ed.errors.append(f"{p}: folder holds no .txt, .md, .pdf or page image (.png, .jpg, .tif) files")
             editions.append(ed)
         elif p.exists():
             files.append(p)
@@ -75,11 +77,14 @@ def read_page(path: Path, number: int, settings: Settings) -> Page:
 def read_pages(path: Path, number: int, settings: Settings, errors: list[str]) -> list[Page]:
     """The pages of one input file, laid out and classified, numbered from ``number``;
     problems of single pages (a PDF page without text layer …) go to ``errors``."""
-    if path.suffix.lower() in PDF_SUFFIXES:
+    if path.suffix.lower() in PDF_SUFFIXES + IMAGE_SUFFIXES:
         from .geolayout import layout_geometry
         from .georoles import classify_geometry
-        from .readers.pdf import read_pdf
-        pages, problems = read_pdf(path, number, settings)
+        if path.suffix.lower() in IMAGE_SUFFIXES:
+            from .readers.scan import read_scan
+            pages, problems = read_scan(path, number, settings)
+        else:
+            pages, problems = _read_pdf_pages(path, number, settings)
         errors.extend(problems)
         for page in pages:
             layout_geometry(page)
@@ -91,6 +96,25 @@ def read_pages(path: Path, number: int, settings: Settings, errors: list[str]) -
     layout_text(page, settings)
     classify_page(page)
     return [page]
+
+
+def _read_pdf_pages(path: Path, number: int, settings: Settings) -> tuple[list[Page], list[str]]:
+    """A PDF's pages, each by the path it needs: pages with a usable text layer by the PDF
+    reader, image-only (scanned) pages rendered at ``scan_dpi`` by the scan reader; numbered
+    in the PDF's page order."""
+    from .readers.pdf import read_pdf
+    from .readers.scan import pdf_scan_pages, read_pdf_scans, renumber
+    pages, problems = read_pdf(path, number, settings)
+    scans = pdf_scan_pages(path, settings, {p.source_page for p in pages})
+    if not scans:
+        return pages, problems
+    prefixes = tuple(f"{path.name} page {i}:" for i in scans)
+    problems = [p for p in problems if not p.startswith(prefixes)]
+    scanned, more = read_pdf_scans(path, scans, number, settings)
+    pages = sorted(pages + scanned, key=lambda p: p.source_page)
+    for k, page in enumerate(pages):
+        renumber(page, number + k)
+    return pages, problems + more
 
 
 def segment_edition(ed: EditionInput, settings: Settings) -> Edition:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from .errors import SettingsError
+from .ocr import DEFAULT_ENGINE, ENGINES
 
 
 _RANGES = {
@@ -14,6 +15,8 @@ _RANGES = {
     "min_join_score": (0.0, 1.0),
     "min_headline_score": (0.0, 1.0),
     "min_orphan_score": (0.0, 1.0),
+    "scan_workers": (1, 32),
+    "scan_dpi": (72, 600),
 }
 
 
@@ -33,11 +36,24 @@ class Settings:
     min_orphan_score: float = 0.3
     #: write the <joins> element (decisions with their scores) into each article
     write_joins: bool = True
+    #: OCR engine for scanned pages (segmenter.ocr.ENGINES); the default is the one measured
+    #: more accurate for Chinese (segmenter.ocr.DEFAULT_ENGINE)
+    ocr_engine: str = DEFAULT_ENGINE
+    #: OCR cache folder: "" = $SEGMENTER_OCR_CACHE or ~/.cache/segmenter/ocr, "off" = no cache
+    ocr_cache: str = ""
+    #: scanned pages are analysed and OCRed in this many processes (1 = in this process)
+    scan_workers: int = 2
+    #: image-only PDF pages are rendered at this resolution before page analysis and OCR
+    scan_dpi: int = 300
 
     def __post_init__(self) -> None:
         if not isinstance(self.write_joins, bool):
             raise SettingsError(f"setting write_joins={self.write_joins!r} must be true or false")
-        for name in ("max_input_bytes", "max_pdf_bytes"):
+        if self.ocr_engine not in ENGINES:
+            raise SettingsError(f"setting ocr_engine={self.ocr_engine!r} must be one of {', '.join(ENGINES)}")
+        if not isinstance(self.ocr_cache, str):
+            raise SettingsError(f"setting ocr_cache={self.ocr_cache!r} must be a folder path, \"\" or \"off\"")
+        for name in ("max_input_bytes", "max_pdf_bytes", "scan_workers", "scan_dpi"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int):
                 raise SettingsError(f"setting {name}={v!r} must be a whole number")

@@ -105,9 +105,10 @@ def test_broken_pdf_refused(run_cli, tmp_path):
     assert_failed_cleanly(out, code, err, "page.pdf")
 
 
-def test_image_not_supported_yet(run_cli, tmp_path):
+def test_truncated_image_refused(run_cli, tmp_path):
+    # a PNG signature and nothing readable after it (scanned pages are read since issue #5)
     _, out, code, _, err = run_one(run_cli, tmp_path, "page.png", b"\x89PNG\r\n\x1a\n" + bytes(16))
-    assert_failed_cleanly(out, code, err, "page.png", "not supported yet")
+    assert_failed_cleanly(out, code, err, "page.png", "not a readable image")
 
 
 def test_nonexistent_input(run_cli, tmp_path):

@@ -1,0 +1,747 @@
+"""Page analysis of scanned pages (OpenCV): pixels → rules, boxes, photos, text regions.
+
+Steps, each on the output of the one before:
+
+1. **deskew**: the skew (±MAX_SKEW_DEG) that makes the rows of ink sharpest (projection
+   profile of a reduced binary image: text lines and rules both vote), undone by rotation;
+2. **flat field**: the paper's brightness, a smooth polynomial surface fitted to the bright
+   pixels (photos and text rejected), divides out uneven lighting and a dark page edge's
+   gradient;
+3. **denoise** (Gaussian 3×3) and **binarize** (Sauvola, window in ems of the body text);
+4. the **body em** (pixels per em of the body text) from the heights of the glyph blobs:
+   every other threshold is in ems of it, so the analysis does not depend on the dpi;
+5. **rules** (morphological opening with long thin kernels), **boxes** (four rules that close a
+   rectangle), **photos / illustrations** (large, even, dark areas without the high local
+   contrast of text);
+6. **text lines** (ink smeared across by a fraction of an em, then pieces on one baseline
+   joined by their own size), **vertical lines** (竖排: single glyphs stacked top-down closer
+   than to any neighbour across), **text regions** (lines of one size and one direction set
+   one under the other in one column, nothing between them) and **column gutters**.
+
+Output: :class:`PageAnalysis` with the deskewed, flat-fielded page image (what OCR reads),
+:class:`Graphic` objects in its pixel frame for ``Page.graphics`` and :class:`TextRegion`
+objects (box, direction, glyph height) that the scan reader OCRs one by one.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .containers import BBox, Graphic, GraphicKind
+
+__all__ = ["analyse_page", "PageAnalysis", "TextRegion", "estimate_skew", "rotate_page",
+           "flat_field", "binarize", "estimate_em"]
+
+# ----------------------------------------------------------------------------- thresholds
+
+#: the skew searched for (degrees): scanners and cameras of archive pages stay within ±5°
+MAX_SKEW_DEG = 5.0
+#: coarse and fine steps of the skew search (degrees); a 0.05° error moves the end of a
+#: 2,000-pixel line by under 2 pixels
+SKEW_COARSE_STEP = 0.25
+SKEW_FINE_STEP = 0.05
+#: skews smaller than this are not undone (a rotation blurs the image for nothing)
+MIN_DESKEW_DEG = 0.05
+#: the skew search works on the page reduced to about this width (pixels): text lines are
+#: still 3+ pixels high, and 50 rotations of it take ~0.15 s
+SKEW_WORK_WIDTH = 1000
+#: the flat field is fitted on the page reduced by this factor, after a max filter of this
+#: many reduced pixels (wider than any stroke, so text vanishes into the paper)
+FIELD_REDUCE = 8
+FIELD_MAX_FILTER = 9
+#: …as a polynomial surface in x and y of this degree (uneven lighting, a curled page's shadow)
+FIELD_DEGREE = 3
+#: …fitted again this many times, dropping pixels darker than the fit by FIELD_REJECT grey
+#: levels (photos, dark margins) each time
+FIELD_ROUNDS = 3
+FIELD_REJECT = 12.0
+#: denoise: a Gaussian of this kernel (pixels) halves grain and JPEG noise; a median of the
+#: same size would erase 1-pixel hairlines (0.4 pt rules at 200 dpi), specks go later by size
+DENOISE_KERNEL = 3
+#: Sauvola's k and R (the usual 0.2 / 128 of the paper), and its window in body ems (a window of
+#: about two glyphs sees both ink and paper wherever there is text)
+SAUVOLA_K = 0.2
+SAUVOLA_R = 128.0
+SAUVOLA_WINDOW_EM = 2.0
+#: …and a pixel is never ink when lighter than this (after the flat field): bleed-through from
+#: the back page and paper texture stay at 200–240 on the generated degraded pages
+INK_MAX_LEVEL = 190
+#: a CJK glyph's ink is this share of its em (the body size): measured 0.86–0.92 on the
+#: generated pages' Noto CJK body text at 200 and 300 dpi
+GLYPH_INK_EM = 0.88
+#: the body em when no text is found (pixels: 10 pt at 300 dpi)
+DEFAULT_EM = 42.0
+#: blobs smaller than this (share of an em², both sides) are specks of noise, not glyph parts
+SPECK_EM2 = 0.004
+#: rules: at least this long (ems; the longest glyph stroke, 一 in a 60 pt headline, is 6 body
+#: ems and a column 10 ems and more) and at most this thick (ems; hairlines 0.25–1.5 pt are
+#: under 0.15 em, blur and ink spread add a few pixels)
+RULE_MIN_EM = 6.0
+RULE_MAX_THICK_EM = 0.3
+#: a box: four rules closing a rectangle, both sides at least this long (ems); corners may
+#: miss each other by this much (ems)
+BOX_MIN_EM = 3.0
+BOX_CORNER_EM = 1.0
+#: photos and illustrations: local mean darker than PHOTO_MAX_MEAN and local standard deviation
+#: under PHOTO_MAX_STD (window PHOTO_WINDOW_EM): text has a mean of 180-235 and a deviation of
+#: 80-120 (black on white), photos and tints are even; both sides at least PHOTO_MIN_EM
+#: (FILL_MIN_SIDE / IMAGE_MIN_SIDE of the PDF reader, 20-40 pt, at a 10 pt body), filling at
+#: least PHOTO_FILL_SHARE of their box
+PHOTO_MAX_MEAN = 215.0
+PHOTO_MAX_STD = 50.0
+PHOTO_WINDOW_EM = 1.0
+PHOTO_MIN_EM = 3.0
+PHOTO_FILL_SHARE = 0.5
+#: a rule within this many ems of a photo's box is the photo's own edge
+PHOTO_EDGE_EM = 0.3
+#: an area touching the image edge within this many ems is a dark scan margin, not a photo
+EDGE_MARGIN_EM = 0.5
+#: ink is smeared across by this many body ems to make line blobs (CJK letter-spacing is under
+#: 0.3 em, column gutters are 1 em and more)
+LINE_SMEAR_EM = 0.6
+#: two line pieces on one baseline (vertical overlap ≥ this share of the lower one) are one
+#: line when at most LINE_JOIN_EM of their own height apart and of sizes within LINE_SIZE_RATIO
+#: (after a CJK comma or full stop the ink gap is 0.75–0.8 em; body gutters of the generated
+#: pages are 12 pt, 1.15–1.35 em of 9–10.5 pt body text, and ink heights 0.88–0.95 em)
+LINE_OVERLAP_SHARE = 0.6
+LINE_JOIN_EM = 1.0
+LINE_SIZE_RATIO = 1.5
+#: vertical (竖排) lines: at least VERTICAL_MIN_GLYPHS single-glyph blobs (half-width digits
+#: are 0.5–0.6 em wide: width ≤
+#: VERTICAL_GLYPH_ASPECT × height and the reverse) of one size (within VERTICAL_SIZE_RATIO),
+#: centres within VERTICAL_AXIS_EM of their size of one axis, each at most VERTICAL_GAP_EM of
+#: the size below the previous blob of the column (a quote mark between two glyphs leaves a
+#: gap of ~0.85 em) and closer than to any neighbour across (the PDF reader's
+#: VERTICAL_MIN_CHARS / VERTICAL_AXIS_EM, in glyph heights)
+VERTICAL_MIN_GLYPHS = 3
+VERTICAL_GLYPH_ASPECT = 2.0
+VERTICAL_SIZE_RATIO = 1.3
+VERTICAL_AXIS_EM = 0.45
+VERTICAL_GAP_EM = 0.9
+#: a line continues the region above it when the white gap is at most REGION_GAP_EM of its
+#: height, their sizes are within REGION_SIZE_RATIO and their left edges within
+#: REGION_INDENT_EM (a 2-em indent and slack) or one lies mostly over the other (geolayout's
+#: run rules, in glyph heights)
+REGION_GAP_EM = 1.1
+REGION_SIZE_RATIO = 1.25
+REGION_INDENT_EM = 2.8
+REGION_OVERLAP_SHARE = 0.8
+#: region glyph heights within this ratio of the smallest of their cluster are one type size
+#: (type sizes of a page differ by ≥ 10 %: body 9–10.5 pt, subheads 11–12 pt, heads 18 pt up)
+SIZE_CLUSTER_RATIO = 1.08
+#: vertical columns at most this many of their ems apart are one region (one headline)
+VERTICAL_COLUMN_GAP_EM = 1.0
+#: a white strip between two regions side by side is a column gutter when at least this wide
+#: and at most GUTTER_MAX_EM (ems)
+GUTTER_MIN_EM = 0.5
+GUTTER_MAX_EM = 4.0
+
+
+# ----------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class TextRegion:
+    """A block of text of one size and one direction: what the OCR engine reads at once."""
+
+    bbox: BBox              # page pixels (the deskewed frame)
+    vertical: bool          # set top-down (竖排), columns right to left
+    glyph: float            # glyph (ink) height of its lines, pixels
+    lines: int              # number of text lines (columns, when vertical) found in it
+
+    @property
+    def em(self) -> float:
+        """Its type size in pixels (the em the ink height stands for)."""
+        return self.glyph / GLYPH_INK_EM
+
+
+@dataclass
+class PageAnalysis:
+    image: np.ndarray           # deskewed, flat-fielded, denoised grey page (what OCR reads)
+    skew: float                 # the page's skew found (degrees, counter-clockwise positive)
+    em: float                   # body em in pixels
+    graphics: list[Graphic] = field(default_factory=list)
+    regions: list[TextRegion] = field(default_factory=list)
+    gutters: list[BBox] = field(default_factory=list)
+
+    @property
+    def width(self) -> int:
+        return int(self.image.shape[1])
+
+    @property
+    def height(self) -> int:
+        return int(self.image.shape[0])
+
+
+@dataclass(frozen=True)
+class _Blob:
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+
+    @property
+    def w(self) -> int:
+        return self.x1 - self.x0
+
+    @property
+    def h(self) -> int:
+        return self.y1 - self.y0
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    def box(self) -> BBox:
+        return BBox(float(self.x0), float(self.y0), float(self.x1), float(self.y1))
+
+
+# ----------------------------------------------------------------------------- steps
+
+
+def _cv2():
+    import cv2
+    cv2.setNumThreads(1)   # pages run in parallel processes; one thread each
+    return cv2
+
+
+def _otsu_ink(gray: np.ndarray) -> np.ndarray:
+    cv2 = _cv2()
+    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    return ink
+
+
+def estimate_skew(gray: np.ndarray) -> float:
+    """The page's skew in degrees (counter-clockwise positive, OpenCV's convention): the
+    rotation by minus it makes rows of ink sharpest.  0.0 for a blank page."""
+    cv2 = _cv2()
+    h, w = gray.shape
+    scale = min(1.0, SKEW_WORK_WIDTH / max(w, 1))
+    small = cv2.resize(gray, (max(1, round(w * scale)), max(1, round(h * scale))),
+                       interpolation=cv2.INTER_AREA) if scale < 1 else gray
+    ink = _otsu_ink(small)
+    if not ink.any():
+        return 0.0
+    sh, sw = ink.shape
+    centre = (sw / 2, sh / 2)
+
+    def score(angle: float) -> float:
+        m = cv2.getRotationMatrix2D(centre, angle, 1.0)
+        rot = cv2.warpAffine(ink, m, (sw, sh), flags=cv2.INTER_NEAREST, borderValue=0)
+        rows = rot.sum(axis=1, dtype=np.float64)
+        return float(np.square(np.diff(rows)).sum())
+
+    def search(lo: float, hi: float, step: float) -> float:
+        n = int(round((hi - lo) / step))
+        angles = [round(lo + i * step, 4) for i in range(n + 1)]
+        scores = [score(a) for a in angles]
+        best = max(range(len(angles)), key=lambda i: (scores[i], -abs(angles[i])))
+        return angles[best]
+
+    a = search(-MAX_SKEW_DEG, MAX_SKEW_DEG, SKEW_COARSE_STEP)
+    a = search(a - SKEW_COARSE_STEP, a + SKEW_COARSE_STEP, SKEW_FINE_STEP)
+    return -a
+
+
+def rotate_page(gray: np.ndarray, skew: float) -> np.ndarray:
+    """Undo ``skew`` (degrees): rotate by -skew about the centre, new corners white."""
+    if abs(skew) < MIN_DESKEW_DEG:
+        return gray
+    cv2 = _cv2()
+    h, w = gray.shape
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), -skew, 1.0)
+    return cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
+                          borderValue=255)
+
+
+def flat_field(gray: np.ndarray) -> np.ndarray:
+    """The page with the paper's brightness made even (paper → ~250, ink kept dark)."""
+    cv2 = _cv2()
+    h, w = gray.shape
+    sw, sh = max(4, w // FIELD_REDUCE), max(4, h // FIELD_REDUCE)
+    small = cv2.resize(gray, (sw, sh), interpolation=cv2.INTER_AREA)
+    k = cv2.getStructuringElement(cv2.MORPH_RECT, (FIELD_MAX_FILTER, FIELD_MAX_FILTER))
+    paper = cv2.dilate(small, k).astype(np.float64)
+    ys, xs = np.mgrid[0:sh, 0:sw]
+    xs = xs.ravel() / sw - 0.5
+    ys = ys.ravel() / sh - 0.5
+    terms = [xs ** i * ys ** j for i in range(FIELD_DEGREE + 1) for j in range(FIELD_DEGREE + 1 - i)]
+    a = np.stack(terms, axis=1)
+    v = paper.ravel()
+    keep = np.ones(v.shape, bool)
+    fit = np.full(v.shape, float(np.median(v)))
+    for _ in range(FIELD_ROUNDS):
+        if keep.sum() < len(terms) * 4:
+            break
+        coef, *_ = np.linalg.lstsq(a[keep], v[keep], rcond=None)
+        fit = a @ coef
+        keep = v >= fit - FIELD_REJECT
+    surface = np.clip(fit.reshape(sh, sw), 40.0, 255.0).astype(np.float32)
+    surface = cv2.resize(surface, (w, h), interpolation=cv2.INTER_LINEAR)
+    out = gray.astype(np.float32) * (250.0 / surface)
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+def binarize(gray: np.ndarray, em: float) -> np.ndarray:
+    """Sauvola binarization (ink = 255) with a window of SAUVOLA_WINDOW_EM body ems."""
+    cv2 = _cv2()
+    win = max(3, int(round(SAUVOLA_WINDOW_EM * em)) | 1)
+    g = gray.astype(np.float32)
+    mean = cv2.boxFilter(g, cv2.CV_32F, (win, win), borderType=cv2.BORDER_REPLICATE)
+    sq = cv2.boxFilter(g * g, cv2.CV_32F, (win, win), borderType=cv2.BORDER_REPLICATE)
+    std = np.sqrt(np.maximum(sq - mean * mean, 0))
+    thr = mean * (1 + SAUVOLA_K * (std / SAUVOLA_R - 1))
+    ink = (g < thr) & (gray < INK_MAX_LEVEL)
+    return ink.astype(np.uint8) * 255
+
+
+def estimate_em(ink: np.ndarray) -> float:
+    """Pixels per body em: the most common glyph-blob height (blobs weighted by their box area,
+    so body glyphs outweigh dots and radicals), divided by GLYPH_INK_EM."""
+    cv2 = _cv2()
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    if n <= 1:
+        return DEFAULT_EM
+    w = stats[1:, cv2.CC_STAT_WIDTH]
+    h = stats[1:, cv2.CC_STAT_HEIGHT]
+    ok = (h >= 6) & (w >= 3) & (h <= ink.shape[0] // 8) & (w <= 2 * h) & (h <= 2 * w)
+    if ok.sum() < 20:
+        return DEFAULT_EM
+    hist = np.bincount(h[ok], weights=(w[ok] * h[ok]).astype(np.float64))
+    smooth = np.convolve(hist, np.ones(3), mode="same")
+    mode = int(np.argmax(smooth))
+    return max(6.0, mode / GLYPH_INK_EM)
+
+
+# ----------------------------------------------------------------------------- graphics
+
+
+def _rules(ink: np.ndarray, em: float) -> tuple[list[BBox], list[BBox], np.ndarray]:
+    """Horizontal and vertical rules (boxes in pixels) and the mask of their pixels."""
+    cv2 = _cv2()
+    length = max(10, int(round(RULE_MIN_EM * em)))
+    thick = max(2.0, RULE_MAX_THICK_EM * em)
+    out: list[list[BBox]] = []
+    mask = np.zeros_like(ink)
+    for horizontal in (True, False):
+        kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1) if horizontal else (1, length))
+        opened = cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel)
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(opened, connectivity=8)
+        keep = np.zeros(n, bool)
+        found = []
+        for i in range(1, n):
+            x, y, w, h, _ = (int(v) for v in stats[i])
+            long_, thin = (w, h) if horizontal else (h, w)
+            if long_ >= length and thin <= thick:
+                found.append(BBox(float(x), float(y), float(x + w), float(y + h)))
+                keep[i] = True
+        mask[keep[labels]] = 255
+        out.append(found)
+    return out[0], out[1], mask
+
+
+def _off_photos(rules: list[BBox], photos: list[BBox], em: float) -> list[BBox]:
+    """Rules that are not the edges of a photo (a photo's border binarizes as a dark line)."""
+    slack = PHOTO_EDGE_EM * em
+    return [r for r in rules if not any(p.contains(r, slack=slack) for p in photos)]
+
+
+def _boxes(hs: list[BBox], vs: list[BBox], em: float) -> tuple[list[BBox], set[int], set[int]]:
+    """Rectangles closed by two horizontal and two vertical rules (the sides span from the top
+    to the bottom, corners within BOX_CORNER_EM); the rules used."""
+    tol = BOX_CORNER_EM * em
+    boxes: list[BBox] = []
+    used_h: set[int] = set()
+    used_v: set[int] = set()
+    for i, top in enumerate(hs):
+        for j, bot in enumerate(hs):
+            if bot.y0 - top.y1 < BOX_MIN_EM * em or abs(top.x0 - bot.x0) > tol or abs(top.x1 - bot.x1) > tol:
+                continue
+            x0, x1 = min(top.x0, bot.x0), max(top.x1, bot.x1)
+            if x1 - x0 < BOX_MIN_EM * em:
+                continue
+
+            def side(x: float) -> int | None:
+                near = [(abs(v.cx - x), k) for k, v in enumerate(vs)
+                        if abs(v.cx - x) <= tol and abs(v.y0 - top.y0) <= tol and abs(v.y1 - bot.y1) <= tol]
+                return min(near)[1] if near else None
+            left, right = side(x0), side(x1)
+            if left is None or right is None or left == right:
+                continue
+            boxes.append(BBox(min(x0, vs[left].x0), top.y0, max(x1, vs[right].x1), bot.y1))
+            used_h |= {i, j}
+            used_v |= {left, right}
+            break
+    return boxes, used_h, used_v
+
+
+def _photos(gray: np.ndarray, em: float) -> list[BBox]:
+    """Large even dark areas (photos, tints, illustrations), boxes in pixels."""
+    cv2 = _cv2()
+    h, w = gray.shape
+    f = max(1, int(em // 8))                      # work at ~8 px per em
+    small = cv2.resize(gray, (max(1, w // f), max(1, h // f)), interpolation=cv2.INTER_AREA)
+    g = small.astype(np.float32)
+    win = max(3, int(round(PHOTO_WINDOW_EM * em / f)) | 1)
+    mean = cv2.boxFilter(g, cv2.CV_32F, (win, win), borderType=cv2.BORDER_REPLICATE)
+    sq = cv2.boxFilter(g * g, cv2.CV_32F, (win, win), borderType=cv2.BORDER_REPLICATE)
+    std = np.sqrt(np.maximum(sq - mean * mean, 0))
+    mask = ((mean < PHOTO_MAX_MEAN) & (std < PHOTO_MAX_STD)).astype(np.uint8) * 255
+    k = cv2.getStructuringElement(cv2.MORPH_RECT, (win, win))
+    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, k)
+    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, k)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    edge = EDGE_MARGIN_EM * em
+    out: list[BBox] = []
+    for i in range(1, n):
+        x, y, bw, bh, area = (int(v) for v in stats[i])
+        b = BBox(float(x * f), float(y * f), float(min(w, (x + bw) * f)), float(min(h, (y + bh) * f)))
+        if min(b.width, b.height) < PHOTO_MIN_EM * em or area < PHOTO_FILL_SHARE * bw * bh:
+            continue
+        if b.x0 <= edge or b.y0 <= edge or b.x1 >= w - edge or b.y1 >= h - edge:
+            continue      # a dark scan margin or a torn edge
+        out.append(_snap_photo(gray, b, em))
+    return out
+
+
+def _snap_photo(gray: np.ndarray, b: BBox, em: float) -> BBox:
+    """Edges of a photo found at low resolution, moved to where its darkness starts."""
+    h, w = gray.shape
+    pad = int(em)
+    x0, y0 = max(0, int(b.x0) - pad), max(0, int(b.y0) - pad)
+    x1, y1 = min(w, int(b.x1) + pad), min(h, int(b.y1) + pad)
+    sub = gray[y0:y1, x0:x1]
+    dark = sub < PHOTO_MAX_MEAN + 20
+    cols = _run_around(dark.mean(axis=0) > 0.5, int(b.cx) - x0)
+    rows = _run_around(dark.mean(axis=1) > 0.5, int(b.cy) - y0)
+    if cols is None or rows is None:
+        return b
+    return BBox(float(x0 + cols[0]), float(y0 + rows[0]), float(x0 + cols[1]), float(y0 + rows[1]))
+
+
+def _run_around(flags: np.ndarray, i: int) -> tuple[int, int] | None:
+    """The run of True values holding index ``i`` (a photo's columns, not a rule beside it)."""
+    if not 0 <= i < len(flags) or not flags[i]:
+        return None
+    lo = i
+    while lo > 0 and flags[lo - 1]:
+        lo -= 1
+    hi = i + 1
+    while hi < len(flags) and flags[hi]:
+        hi += 1
+    return lo, hi
+
+
+# ----------------------------------------------------------------------------- text
+
+
+def _line_blobs(ink: np.ndarray, em: float) -> list[_Blob]:
+    """Ink smeared across by LINE_SMEAR_EM: one blob per line piece, boxed by its own ink."""
+    cv2 = _cv2()
+    from scipy import ndimage
+    k = cv2.getStructuringElement(cv2.MORPH_RECT, (max(1, int(round(LINE_SMEAR_EM * em))), 1))
+    smeared = cv2.dilate(ink, k)
+    n, labels = cv2.connectedComponents(smeared, connectivity=8)
+    labels[ink == 0] = 0
+    out: list[_Blob] = []
+    for sl in ndimage.find_objects(labels):
+        if sl is None:
+            continue
+        ys, xs = sl
+        out.append(_Blob(xs.start, ys.start, xs.stop, ys.stop))
+    return out
+
+
+def _join_pieces(blobs: list[_Blob], vrules: list[BBox]) -> list[_Blob]:
+    """Pieces of one line on one baseline, further apart than the smear (a headline's
+    letter-spacing), joined by their own height; never across a vertical rule."""
+    blobs = sorted(blobs, key=lambda b: (b.x0, b.y0))
+    merged = True
+    while merged:
+        merged = False
+        out: list[_Blob] = []
+        used = [False] * len(blobs)
+        for i, a in enumerate(blobs):
+            if used[i]:
+                continue
+            cur = a
+            for j in range(i + 1, len(blobs)):
+                b = blobs[j]
+                if used[j]:
+                    continue
+                size = max(cur.h, b.h)
+                if b.x0 - cur.x1 > LINE_JOIN_EM * size:
+                    if b.x0 > cur.x1 + LINE_JOIN_EM * cur.h * LINE_SIZE_RATIO * 2:
+                        break
+                    continue
+                ov = min(cur.y1, b.y1) - max(cur.y0, b.y0)
+                if ov < LINE_OVERLAP_SHARE * min(cur.h, b.h) or max(cur.h, b.h) > LINE_SIZE_RATIO * min(cur.h, b.h):
+                    continue
+                if _vrule_between(vrules, cur, b):
+                    continue
+                cur = _Blob(min(cur.x0, b.x0), min(cur.y0, b.y0), max(cur.x1, b.x1), max(cur.y1, b.y1))
+                used[j] = True
+                merged = True
+            out.append(cur)
+        blobs = sorted(out, key=lambda b: (b.x0, b.y0))
+    return blobs
+
+
+def _vrule_between(vrules: list[BBox], a: _Blob, b: _Blob) -> bool:
+    lo, hi = min(a.x1, b.x1), max(a.x0, b.x0)
+    y0, y1 = max(a.y0, b.y0), min(a.y1, b.y1)
+    return any(lo - 1 <= r.cx <= hi + 1 and r.y0 < y1 and r.y1 > y0 for r in vrules)
+
+
+def _vertical_stacks(blobs: list[_Blob]) -> tuple[list[list[_Blob]], list[_Blob]]:
+    """Single-glyph blobs stacked top-down closer than to any neighbour across (竖排).
+    Smaller blobs on a column's axis (quotes, punctuation) ride along without counting."""
+    single = [b for b in blobs if b.w <= VERTICAL_GLYPH_ASPECT * b.h and b.h <= VERTICAL_GLYPH_ASPECT * b.w]
+    if len(single) < VERTICAL_MIN_GLYPHS:
+        return [], blobs
+    rows = sorted(blobs, key=lambda o: o.y0)
+    tops = [o.y0 for o in rows]
+    maxh = max(o.h for o in rows)
+    across: dict[_Blob, float] = {}
+    for b in single:
+        best = float("inf")
+        lo = bisect_left(tops, b.y0 - maxh)
+        for o in rows[lo:]:
+            if o.y0 >= b.y1:
+                break
+            if o is b:
+                continue
+            if min(b.y1, o.y1) - max(b.y0, o.y0) > 0.5 * min(b.h, o.h):
+                best = min(best, max(o.x0 - b.x1, b.x0 - o.x1, 0))
+        across[b] = best
+    # chains top-down: each blob continues the nearest open chain whose last blob is just above
+    # it on the same axis; blobs of one size, smaller ones (punctuation) ride along
+    chains: list[list[_Blob]] = []
+    sizes: list[float] = []
+    for b in sorted(single, key=lambda b: (b.y0, b.x0)):
+        size = max(b.w, b.h)
+        best, best_d = -1, float("inf")
+        for k, ch in enumerate(chains):
+            last, cs = ch[-1], sizes[k]
+            big = max(cs, size)
+            gap = b.y0 - last.y1
+            if not -0.2 * big <= gap <= VERTICAL_GAP_EM * big or abs(b.cx - last.cx) > VERTICAL_AXIS_EM * big:
+                continue
+            if size > VERTICAL_SIZE_RATIO * cs and len(ch) > 1:
+                continue
+            if gap < best_d:
+                best, best_d = k, gap
+        if best < 0:
+            chains.append([b])
+            sizes.append(size)
+        else:
+            chains[best].append(b)
+            sizes[best] = max(sizes[best], size)
+    stacks: list[list[_Blob]] = []
+    for ch, cs in zip(chains, sizes):
+        glyphs = [c for c in ch if max(c.w, c.h) * VERTICAL_SIZE_RATIO >= cs]
+        if len(glyphs) < VERTICAL_MIN_GLYPHS:
+            continue
+        gaps = [max(0, ch[i + 1].y0 - ch[i].y1) for i in range(len(ch) - 1)]
+        if float(np.median(gaps)) < float(np.median([across[c] for c in glyphs])):
+            stacks.append(ch)
+    taken = {b for st in stacks for b in st}
+    return stacks, [b for b in blobs if b not in taken]
+
+
+def _between(graphics: list[BBox], upper: _Blob, lower: _Blob) -> bool:
+    """A horizontal rule, box edge or photo lies between two lines one under the other."""
+    x0, x1 = max(upper.x0, lower.x0), min(upper.x1, lower.x1)
+    if x1 <= x0:
+        x0, x1 = min(upper.x0, lower.x0), max(upper.x1, lower.x1)
+    for g in graphics:
+        if g.x1 <= x0 or g.x0 >= x1:
+            continue
+        if g.y0 < lower.y0 and g.y1 > upper.y1:
+            return True
+    return False
+
+
+def _regions(lines: list[_Blob], stacks: list[list[_Blob]], barriers: list[BBox]) -> list[TextRegion]:
+    lines = sorted(lines, key=lambda b: (b.y0, b.x0))
+    groups: list[list[_Blob]] = []
+    for ln in lines:
+        best, best_cost = None, float("inf")
+        for g in groups:
+            up = g[-1]
+            gap = ln.y0 - up.y1
+            size = max(ln.h, up.h)
+            if gap < -0.3 * size or gap > REGION_GAP_EM * size:
+                continue
+            if max(ln.h, up.h) > REGION_SIZE_RATIO * min(ln.h, up.h):
+                continue
+            ov = min(ln.x1, up.x1) - max(ln.x0, up.x0)
+            aligned = abs(ln.x0 - up.x0) <= REGION_INDENT_EM * size and ov > 0
+            if not (aligned or ov >= REGION_OVERLAP_SHARE * min(ln.w, up.w)):
+                continue
+            if _between(barriers, up, ln):
+                continue
+            cost = gap + 0.5 * abs(ln.x0 - up.x0)
+            if cost < best_cost:
+                best, best_cost = g, cost
+        if best is None:
+            groups.append([ln])
+        else:
+            best.append(ln)
+    out = [_region(g, False) for g in groups]
+    # vertical columns side by side (right to left) with a small gap are one region
+    cols = sorted(stacks, key=lambda st: -max(b.x1 for b in st))
+    vgroups: list[list[list[_Blob]]] = []
+    for st in cols:
+        bb = _union(st)
+        size = float(np.median([max(b.w, b.h) for b in st]))
+        if vgroups:
+            last = _union(vgroups[-1][-1])
+            ov = min(bb.y1, last.y1) - max(bb.y0, last.y0)
+            if 0 <= last.x0 - bb.x1 <= VERTICAL_COLUMN_GAP_EM * size and ov >= 0.5 * min(bb.height, last.height):
+                vgroups[-1].append(st)
+                continue
+        vgroups.append([st])
+    for vg in vgroups:
+        blobs = [b for st in vg for b in st]
+        box = _union(blobs)
+        glyph = float(np.median([max(b.w, b.h) for b in blobs]))
+        out.append(TextRegion(box, True, glyph, len(vg)))
+    return out
+
+
+def _merge_overlaps(regions: list[TextRegion]) -> list[TextRegion]:
+    """Regions of one direction whose boxes overlap are one region (a line that the grouping
+    left beside a column it overlaps would be read twice)."""
+    out = list(regions)
+    changed = True
+    while changed:
+        changed = False
+        for i in range(len(out)):
+            for j in range(i + 1, len(out)):
+                a, b = out[i], out[j]
+                if a.bbox.x_overlap(b.bbox) <= 0 or a.bbox.y_overlap(b.bbox) <= 0:
+                    continue
+                if a.vertical != b.vertical:     # a stray piece inside a vertical headline
+                    big = a if a.bbox.width * a.bbox.height >= b.bbox.width * b.bbox.height else b
+                    out[i] = TextRegion(a.bbox.union(b.bbox), big.vertical, big.glyph, big.lines)
+                    del out[j]
+                    changed = True
+                    break
+                n = a.lines + b.lines
+                glyph = (a.glyph * a.lines + b.glyph * b.lines) / n
+                out[i] = TextRegion(a.bbox.union(b.bbox), a.vertical, glyph, n)
+                del out[j]
+                changed = True
+                break
+            if changed:
+                break
+    return out
+
+
+def _snap_sizes(regions: list[TextRegion], em: float) -> list[TextRegion]:
+    """Glyph heights measured per region scatter by a few pixels (punctuation, descenders):
+    heights within SIZE_CLUSTER_RATIO of each other are one type size and get its line-weighted
+    median, the body text's cluster exactly the page's body em (so that the shared stages'
+    size ratios compare like with like, as with a PDF's font sizes)."""
+    from dataclasses import replace
+    order = sorted(range(len(regions)), key=lambda i: regions[i].glyph)
+    clusters: list[list[int]] = []
+    for i in order:
+        if clusters and regions[i].glyph <= SIZE_CLUSTER_RATIO * regions[clusters[-1][0]].glyph:
+            clusters[-1].append(i)
+        else:
+            clusters.append([i])
+    out = list(regions)
+    body = em * GLYPH_INK_EM
+    for cl in clusters:
+        weights = [regions[i].lines for i in cl]
+        values = np.repeat([regions[i].glyph for i in cl], weights)
+        glyph = float(np.median(values))
+        if max(glyph, body) <= SIZE_CLUSTER_RATIO * min(glyph, body):
+            glyph = body
+        for i in cl:
+            out[i] = replace(regions[i], glyph=round(glyph, 1))
+    return out
+
+
+def _union(blobs: list[_Blob]) -> BBox:
+    return BBox(float(min(b.x0 for b in blobs)), float(min(b.y0 for b in blobs)),
+                float(max(b.x1 for b in blobs)), float(max(b.y1 for b in blobs)))
+
+
+def _region(lines: list[_Blob], vertical: bool) -> TextRegion:
+    return TextRegion(_union(lines), vertical, float(np.median([b.h for b in lines])), len(lines))
+
+
+def _gutters(regions: list[TextRegion], em: float) -> list[BBox]:
+    """White strips between horizontal text regions side by side (overlapping rows)."""
+    hs = sorted((r for r in regions if not r.vertical), key=lambda r: r.bbox.x0)
+    out: list[BBox] = []
+    for a in hs:
+        best = None
+        for b in hs:
+            gap = b.bbox.x0 - a.bbox.x1
+            if not GUTTER_MIN_EM * em <= gap <= GUTTER_MAX_EM * em:
+                continue
+            if a.bbox.y_overlap(b.bbox) < 0.5 * min(a.bbox.height, b.bbox.height):
+                continue
+            if best is None or gap < best.bbox.x0 - a.bbox.x1:
+                best = b
+        if best is not None:
+            out.append(BBox(a.bbox.x1, max(a.bbox.y0, best.bbox.y0), best.bbox.x0, min(a.bbox.y1, best.bbox.y1)))
+    return sorted(set(out), key=lambda b: (b.x0, b.y0))
+
+
+# ----------------------------------------------------------------------------- entry
+
+
+def analyse_page(gray: np.ndarray) -> PageAnalysis:
+    """Analyse one page image (2-D uint8 grey, dark text on light)."""
+    cv2 = _cv2()
+    if gray.ndim != 2 or gray.dtype != np.uint8:
+        raise ValueError("analyse_page takes a 2-D uint8 grey image")
+    skew = estimate_skew(gray)
+    page = rotate_page(gray, skew)
+    page = flat_field(page)
+    page = cv2.GaussianBlur(page, (DENOISE_KERNEL, DENOISE_KERNEL), 0)
+    em = estimate_em(_otsu_ink(page) if page.min() < INK_MAX_LEVEL else np.zeros_like(page))
+    ink = binarize(page, em)
+    em = estimate_em(ink) if ink.any() else em
+    photos = _photos(page, em)
+    hs, vs, rule_mask = _rules(ink, em)
+    hs, vs = _off_photos(hs, photos, em), _off_photos(vs, photos, em)
+    boxes, used_h, used_v = _boxes(hs, vs, em)
+    graphics = [Graphic(GraphicKind.RULE, b) for i, b in enumerate(hs) if i not in used_h]
+    graphics += [Graphic(GraphicKind.RULE, b) for i, b in enumerate(vs) if i not in used_v]
+    graphics += [Graphic(GraphicKind.BOX, b) for b in boxes]
+    graphics += [Graphic(GraphicKind.IMAGE, b) for b in photos]
+    graphics.sort(key=lambda g: (list(GraphicKind).index(g.kind), g.bbox.y0, g.bbox.x0))
+    # text ink: without rules and photos, without specks
+    text = ink.copy()
+    text[cv2.dilate(rule_mask, np.ones((3, 3), np.uint8)) > 0] = 0
+    for b in photos:
+        text[int(b.y0):int(b.y1), int(b.x0):int(b.x1)] = 0
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(text, connectivity=8)
+    speck = max(2.0, SPECK_EM2 * em * em)
+    small = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] < speck)
+    if len(small):
+        drop = np.zeros(n, bool)
+        drop[small] = True
+        drop[0] = False
+        text[drop[labels]] = 0
+    blobs = _line_blobs(text, em)
+    vrules = [g.bbox for g in graphics if g.kind is GraphicKind.RULE and not g.horizontal]
+    vrules += [BBox(b.x0, b.y0, b.x0 + 1, b.y1) for b in boxes] + [BBox(b.x1 - 1, b.y0, b.x1, b.y1) for b in boxes]
+    stacks, blobs = _vertical_stacks(blobs)
+    lines = _join_pieces(blobs, vrules)
+    barriers = [g.bbox for g in graphics if g.kind is GraphicKind.IMAGE or (g.kind is GraphicKind.RULE and g.horizontal)]
+    barriers += [BBox(b.x0, b.y0, b.x1, b.y0 + 1) for b in boxes] + [BBox(b.x0, b.y1 - 1, b.x1, b.y1) for b in boxes]
+    regions = _regions(lines, stacks, barriers)
+    regions = _merge_overlaps(regions)
+    regions = _snap_sizes(regions, em)
+    regions.sort(key=lambda r: (r.bbox.y0, r.bbox.x0))
+    return PageAnalysis(page, skew, em, graphics, regions, _gutters(regions, em))

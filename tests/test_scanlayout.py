@@ -1,0 +1,158 @@
+"""Page analysis of scans against generated pages whose geometry is exactly known: the synth
+PDF rendered at 200 dpi, its drawings and images (PDF reader) scaled to pixels.
+
+Tolerances: rules, boxes and photos within TOL_PX = 4 px (1.4 pt at 200 dpi: the 0.5 pt rules
+are 1.4 px thick, anti-aliasing and the photo edge's blur move an edge by 1–2 px); skew within
+SKEW_TOL = 0.15° (the fine search step is 0.05°)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from segmenter import scanlayout as sl
+from segmenter.containers import BBox, GraphicKind
+from segmenter.readers.pdf import read_pdf
+from segmenter.readers.pdfdoc import page_graphics
+from segmenter.settings import Settings
+from segmenter.synth import generate
+
+pymupdf = pytest.importorskip("pymupdf")
+cv2 = pytest.importorskip("cv2")
+
+DPI = 200
+K = DPI / 72
+TOL_PX = 4.0
+SKEW_TOL = 0.15
+
+
+@pytest.fixture(scope="module")
+def synth(tmp_path_factory):
+    d = tmp_path_factory.mktemp("layout-synth")
+    generate(4, 1, d)
+    doc = pymupdf.open(str(d / "edition.pdf"))
+    pages = []
+    for p in doc:
+        pm = p.get_pixmap(dpi=DPI, colorspace=pymupdf.csGRAY)
+        gray = np.frombuffer(pm.samples, np.uint8).reshape(pm.height, pm.width).copy()
+        truth = [(g.kind, _scale(g.bbox)) for g in page_graphics(p)]
+        pages.append((gray, truth))
+    pdf_pages, _ = read_pdf(d / "edition.pdf", 1, Settings())
+    return pages, pdf_pages, [sl.analyse_page(g) for g, _ in pages]
+
+
+def _scale(b: BBox) -> BBox:
+    return BBox(b.x0 * K, b.y0 * K, b.x1 * K, b.y1 * K)
+
+
+def _near(a: BBox, b: BBox, tol: float = TOL_PX) -> bool:
+    return all(abs(u - v) <= tol for u, v in ((a.x0, b.x0), (a.y0, b.y0), (a.x1, b.x1), (a.y1, b.y1)))
+
+
+def test_constants_pinned():
+    assert (sl.MAX_SKEW_DEG, sl.SKEW_COARSE_STEP, sl.SKEW_FINE_STEP, sl.MIN_DESKEW_DEG) == (5.0, 0.25, 0.05, 0.05)
+    assert sl.DENOISE_KERNEL == 3
+    assert (sl.SAUVOLA_K, sl.SAUVOLA_R, sl.SAUVOLA_WINDOW_EM, sl.INK_MAX_LEVEL, sl.GLYPH_INK_EM) == (0.2, 128.0, 2.0, 190, 0.88)
+    assert (sl.RULE_MIN_EM, sl.RULE_MAX_THICK_EM, sl.BOX_MIN_EM, sl.BOX_CORNER_EM) == (6.0, 0.3, 3.0, 1.0)
+    assert (sl.PHOTO_MAX_MEAN, sl.PHOTO_MAX_STD, sl.PHOTO_MIN_EM, sl.PHOTO_FILL_SHARE) == (215.0, 50.0, 3.0, 0.5)
+    assert (sl.LINE_SMEAR_EM, sl.LINE_JOIN_EM, sl.LINE_OVERLAP_SHARE, sl.LINE_SIZE_RATIO) == (0.6, 1.0, 0.6, 1.5)
+    assert (sl.VERTICAL_MIN_GLYPHS, sl.VERTICAL_GLYPH_ASPECT, sl.VERTICAL_AXIS_EM, sl.VERTICAL_GAP_EM) == (3, 2.0, 0.45, 0.9)
+    assert (sl.REGION_GAP_EM, sl.REGION_SIZE_RATIO, sl.REGION_INDENT_EM, sl.SIZE_CLUSTER_RATIO) == (1.1, 1.25, 2.8, 1.08)
+
+
+def test_graphics_match_the_pdf(synth):
+    pages, _, analyses = synth
+    for (gray, truth), an in zip(pages, analyses):
+        found = [(g.kind, g.bbox) for g in an.graphics]
+        for kind, b in truth:
+            assert any(k is kind and _near(b, f) for k, f in found), (kind, b, found)
+        # nothing invented: every graphic found is one the PDF draws (a rule thicker than the PDF
+        # reader's 2 pt limit, under a masthead, is a drawing too)
+        drawn = [kind_b for kind_b in truth]
+        for k, f in found:
+            if not any(_near(b, f) for _, b in drawn):
+                assert k is GraphicKind.RULE and f.height <= 0.3 * an.em, (k, f)
+
+
+def test_body_em_from_glyphs(synth):
+    _, pdf_pages, analyses = synth
+    from segmenter.geolayout import body_size
+    for page, an in zip(pdf_pages, analyses):
+        # the em measured from ink heights against the PDF's body font size, within 15 %
+        assert abs(an.em - body_size(page.lines) * K) <= 0.15 * body_size(page.lines) * K
+
+
+def test_regions_cover_the_text_and_do_not_overlap(synth):
+    _, pdf_pages, analyses = synth
+    for page, an in zip(pdf_pages, analyses):
+        centres = [((ln.bbox.x0 + ln.bbox.x1) / 2 * K, (ln.bbox.y0 + ln.bbox.y1) / 2 * K) for ln in page.lines]
+        inside = sum(any(r.bbox.x0 - 2 <= x <= r.bbox.x1 + 2 and r.bbox.y0 - 2 <= y <= r.bbox.y1 + 2
+                         for r in an.regions) for x, y in centres)
+        assert inside >= 0.98 * len(centres)
+        for i, a in enumerate(an.regions):
+            for b in an.regions[i + 1:]:
+                assert a.bbox.x_overlap(b.bbox) <= 0 or a.bbox.y_overlap(b.bbox) <= 0
+
+
+def test_vertical_headlines_found(synth):
+    _, pdf_pages, analyses = synth
+    for page, an in zip(pdf_pages, analyses):
+        want = [_scale(ln.bbox) for ln in page.lines if ln.vertical]
+        got = [r.bbox for r in an.regions if r.vertical]
+        for w in want:   # each vertical line of the PDF lies in a vertical region
+            assert any(g.contains(w, slack=0.5 * an.em) or g.x_overlap(w) > 0.8 * w.width
+                       and g.y_overlap(w) > 0.8 * w.height for g in got), (w, got)
+        assert len(got) <= max(1, len(want))
+
+
+def test_gutters_between_columns(synth):
+    _, _, analyses = synth
+    for an in analyses:
+        assert an.gutters
+        for g in an.gutters:
+            assert sl.GUTTER_MIN_EM * an.em <= g.width <= sl.GUTTER_MAX_EM * an.em
+
+
+@pytest.mark.parametrize("angle", [2.0, -3.0, 0.5])
+def test_deskew_finds_a_known_rotation(synth, angle):
+    pages, _, _ = synth
+    gray = pages[1][0]
+    h, w = gray.shape
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    rotated = cv2.warpAffine(gray, m, (w, h), borderValue=255)
+    assert abs(sl.estimate_skew(rotated) - angle) <= SKEW_TOL
+    an = sl.analyse_page(rotated)
+    assert abs(an.skew - angle) <= SKEW_TOL
+    # after deskewing, the page's full-width rules are level again
+    rules = [g.bbox for g in an.graphics if g.kind is GraphicKind.RULE and g.bbox.width > 0.8 * w]
+    assert rules and all(r.height <= 0.3 * an.em for r in rules)
+
+
+def test_small_skew_is_left_alone(synth):
+    pages, _, _ = synth
+    gray = pages[0][0]
+    assert sl.rotate_page(gray, sl.MIN_DESKEW_DEG * 0.9) is gray
+    assert sl.rotate_page(gray, sl.MIN_DESKEW_DEG) is not gray
+
+
+def test_uneven_lighting_and_dark_margin(synth):
+    pages, _, analyses = synth
+    gray, truth = pages[2]
+    h, w = gray.shape
+    ramp = np.linspace(0.55, 1.0, w)[None, :] * np.linspace(0.8, 1.0, h)[:, None]
+    dark = (gray.astype(np.float64) * ramp).astype(np.uint8)
+    dark[:, : w // 40] = 30                        # a dark scan margin on the left
+    an = sl.analyse_page(dark)
+    found = [g.bbox for g in an.graphics if g.kind is GraphicKind.IMAGE]
+    want = [b for k, b in truth if k is GraphicKind.IMAGE]
+    assert len(found) == len(want)                  # the margin is no photo
+    for b in want:
+        assert any(_near(b, f, 2 * TOL_PX) for f in found)
+    assert abs(len(an.regions) - len(analyses[2].regions)) <= 0.1 * len(analyses[2].regions)
+
+
+def test_blank_page():
+    an = sl.analyse_page(np.full((800, 600), 250, np.uint8))
+    assert an.skew == 0.0 and an.regions == [] and an.graphics == []
