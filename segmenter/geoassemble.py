@@ -106,6 +106,7 @@ def assemble_geometry(page: Page) -> tuple[list[Article], list[NonArticle]]:
             blocks.append(b)
     heads, runs, figures = _units(page, blocks, size0)
     units = heads + runs + figures
+    _own_beside_vertical(page, heads, runs + figures, size0)
     for _ in range(OWNERSHIP_ROUNDS):
         before = sum(u.owner is not None for u in runs + figures)
         _own_from_above(page, heads, runs + figures, size0)
@@ -409,6 +410,33 @@ def _own_bylines(runs: list[_Unit], size0: float) -> None:
                     and -1 <= r.bbox.y0 - u.bbox.y1 <= BYLINE_GAP_EM * size0:
                 u.owner, u.score = r.owner, r.score
                 break
+
+
+def _own_beside_vertical(page: Page, heads: list[_Unit], units: list[_Unit], size0: float) -> None:
+    """A vertical (竖排) head owns the columns that start level with its top and stand side by
+    side from it across gutters (its article's body set beside it), unless a column is right
+    under a head or continues the column above it across less than a module gap."""
+    for h in (h for h in heads if h.vertical):
+        claimed = [h]
+        grew = True
+        while grew:
+            grew = False
+            for u in units:
+                if u.owner is not None or u.box != h.box or u.kind != "run" \
+                        or abs(u.bbox.y0 - h.bbox.y0) > VERTICAL_TOP_EM * size0:
+                    continue
+                if not any(-1 <= max(u.bbox.x0 - c.bbox.x1, c.bbox.x0 - u.bbox.x1)
+                           <= (VERTICAL_SIDE_EM if c is h else GUTTER_MAX_EM) * size0
+                           and not _vertical_rule_between(page, u.bbox, c.bbox) for c in claimed):
+                    continue
+                above = _nearest_above(u.bbox, [x for x in heads + units if x.box == u.box
+                                                and not x.vertical], u)
+                if above is not None and not _rule_y_between(page, above.bbox.y1, u.bbox.y0, u.bbox) \
+                        and (above.kind == "head" or u.bbox.y0 - above.bbox.y1 <= NEW_MODULE_GAP_EM * size0):
+                    continue
+                u.owner = h
+                claimed.append(u)
+                grew = True
 
 
 def _level_neighbour(page: Page, u: _Unit, units: list[_Unit], size0: float) -> _Unit | None:

@@ -131,3 +131,15 @@ def test_head_side_gap_edge():
         return a.subtitle.text if a.subtitle else None
     assert subtitle(37) == "——副题文字"
     assert subtitle(38) is None
+
+
+def test_vertical_head_owns_the_level_columns_beside_it():
+    # a vertical headline at the right of its article; its three columns start level with its
+    # top, the leftmost 2.5 em under the column of another article (more than a module gap)
+    head = Line(text="三部门发通知", page=1, lineno=0, bbox=BBox(400, 300, 420, 420), size=20, vertical=True)
+    other = [_line("标题标题", 50, 100, size=20)] + _column(50, 130, 10)
+    body = _column(50, 300) + _column(170, 300) + _column(290, 300)
+    _, arts = _assembled([head] + other + body)
+    mine = next(a for a in arts if a.headline and a.headline.text == "三部门发通知")
+    tops = sorted({round(b.lines[0].bbox.x0) for p in mine.body for b in p.blocks})
+    assert tops == [50, 170, 290]
