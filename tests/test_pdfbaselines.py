@@ -134,7 +134,7 @@ def test_image_only_page_is_reported(tmp_path):
     scan = save(doc, tmp_path / "scan.pdf")
     ed = EditionInput("scan", [scan])
     edition = extractor_edition(ed, Settings(), "pdftotext")
-    assert ed.errors == ["scan.pdf page 1: no text layer (image-only page; scanned pages are not supported yet)"]
+    assert ed.errors == ["scan.pdf page 1: no text layer (image-only page: it takes the scanned-page path)"]
     assert edition.pages == []
 
 

@@ -417,7 +417,7 @@ def test_image_only_page(tmp_path):
     p.insert_image(p.rect, pixmap=grey_pixmap(300, 420), keep_proportion=False)
     page = open_pdf(save(doc, tmp_path / "scan.pdf"))[0]
     assert page.get_text() == ""
-    assert text_layer_problem(page, "") == "no text layer (image-only page; scanned pages are not supported yet)"
+    assert text_layer_problem(page, "") == "no text layer (image-only page: it takes the scanned-page path)"
     assert page_graphics(page) == []  # a page-sized image is background, not structure
 
 

@@ -199,8 +199,9 @@ def _lines(chars: list[_Char], number: int, walls: list[BBox] = ()) -> list[Line
 def _split_credit(chars: list[_Char], gaps: list[float], usual: float) -> int:
     """Index where a photo credit set at the end of a caption line starts ("…参观。  新华社
     记者 王明/摄"), found at a spacing gap; 0 when there is none."""
-    if lexicon.CREDIT_RE.fullmatch("".join(ch.c for ch in chars)):
-        return 0
+    wide = usual + CJK_SPACE_EM
+    if not any(g > wide for g in gaps) or lexicon.CREDIT_RE.fullmatch("".join(ch.c for ch in chars)):
+        return 0                       # no spacing gap to cut at, or all of it is a credit
     for i in range(1, len(chars)):
         if gaps[i - 1] > usual + CJK_SPACE_EM:
             rest = "".join(ch.c for ch in chars[i:])

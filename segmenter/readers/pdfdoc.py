@@ -594,10 +594,10 @@ def text_layer_problem(page: pymupdf.Page, text: str) -> str | None:
     if nonspace < SCAN_MAX_TEXT_CHARS:
         share = image_share(page)
         if nonspace == 0 and share > 0:
-            return "no text layer (image-only page; scanned pages are not supported yet)"
+            return "no text layer (image-only page: it takes the scanned-page path)"
         if share >= SCAN_MIN_IMAGE_SHARE:
             return (f"no text layer (a page-sized image with only {nonspace} characters of text: "
-                    "a scanned page; scanned pages are not supported yet)")
+                    "a scanned page: it takes the scanned-page path)")
         if nonspace == 0:
             return "no text on the page (blank, or drawings only)"
     return garbled_reason(text)
