@@ -8,6 +8,12 @@ STAMP := $(VENV)/.installed
 # Debian packages, one line each with why (add a line, never edit another's):
 # poppler-utils gives pdftotext, the `pdftotext -layout` baseline of issue #3
 DEBS := poppler-utils
+# chromium renders `segmenter review` pages headless in tests/test_review.py (DOM + screenshot)
+DEBS += chromium
+# fonts-noto-cjk: CJK glyphs for the review screenshots (Debian's chromium has no CJK font)
+DEBS += fonts-noto-cjk
+# tesseract-ocr (with eng) and its Chinese packs: the Tesseract OCR engine of issue #5 (scans)
+DEBS += tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-sim-vert
 
 $(STAMP): pyproject.toml
 	dpkg -s $(DEBS) >/dev/null 2>&1 || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(DEBS))

@@ -38,6 +38,9 @@ from .settings import Settings
 __all__ = ["extractor_edition", "EXTRACTORS", "page_texts"]
 
 EXTRACTORS = ("pymupdf", "pdftotext", "pdfplumber")
+#: whole-page OCR baselines (issue #5): each image page (or PDF page rendered at the scan dpi)
+#: is OCRed whole by the tool in its own reading order (see segmenter/ocr/baselines.py)
+OCR_EXTRACTORS = ("tesseract", "rapidocr")
 
 #: seconds pdftotext may take per page before it is given up (it needs ~0.05 s for a dense
 #: newspaper page; a pathological file should not hang the run)
@@ -47,12 +50,14 @@ PDFTOTEXT_SECONDS_PER_PAGE = 20
 def extractor_edition(ed: EditionInput, settings: Settings, tool: str) -> Edition:
     """Segment one edition from the plain text ``tool`` extracts from each PDF page.
     Unreadable files and pages are reported in ``ed.errors`` and skipped."""
-    if tool not in EXTRACTORS:
-        raise SegmenterError(f"unknown extractor {tool!r}; known: {', '.join(EXTRACTORS)}")
+    if tool not in EXTRACTORS + OCR_EXTRACTORS:
+        raise SegmenterError(f"unknown extractor {tool!r}; known: {', '.join(EXTRACTORS + OCR_EXTRACTORS)}")
     if tool == "pdftotext" and any(_is_pdf(f) for f in ed.files) and shutil.which("pdftotext") is None:
         raise SegmenterError("pdftotext is not installed (it comes with poppler-utils: "
                              "apt-get install poppler-utils)")
     edition = Edition(name=ed.name)
+    if tool in OCR_EXTRACTORS:
+        return _ocr_edition(ed, settings, tool, edition)
     for f in ed.files:
         if not _is_pdf(f):              # a text page reads as it does without --extractor
             try:
@@ -67,6 +72,33 @@ def extractor_edition(ed: EditionInput, settings: Settings, tool: str) -> Editio
                 page.kind = "text"
                 page.printed = index + 1
                 page.source_page = index + 1
+                _add(edition, page, settings)
+        except SegmenterError as e:
+            ed.errors.append(str(e))
+    if edition.pages:
+        assemble_edition(edition, settings)
+    return edition
+
+
+def _ocr_edition(ed: EditionInput, settings: Settings, tool: str, edition: Edition) -> Edition:
+    """The OCR baselines: image files and PDFs are read whole-page by ``tool``; text pages as usual."""
+    from .ocr.baselines import image_pages, page_text
+    dpi = int(getattr(settings, "scan_dpi", 300))
+    for f in ed.files:
+        if f.suffix.lower() in (".txt", ".md"):
+            try:
+                edition.pages.extend(read_pages(f, len(edition.pages) + 1, settings, ed.errors))
+            except SegmenterError as e:
+                ed.errors.append(str(e))
+            continue
+        try:
+            for index, gray in image_pages(f, ed.errors, dpi):
+                text = page_text(gray, tool)
+                name = f"{f.name}#{index}"
+                page = parse_text(text, len(edition.pages) + 1, str(f), name, encoding="")
+                page.kind = "text"
+                page.printed = index
+                page.source_page = index
                 _add(edition, page, settings)
         except SegmenterError as e:
             ed.errors.append(str(e))

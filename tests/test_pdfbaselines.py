@@ -168,7 +168,7 @@ def test_pdftotext_per_page_fallback(paper, monkeypatch):
 
 def test_unknown_extractor(paper):
     with pytest.raises(SegmenterError, match="unknown extractor"):
-        extractor_edition(EditionInput("paper", [paper]), Settings(), "tesseract")
+        extractor_edition(EditionInput("paper", [paper]), Settings(), "abbyy")
 
 
 def test_no_noise_from_a_real_process(paper, tmp_path):

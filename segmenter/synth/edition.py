@@ -233,7 +233,7 @@ def _write(outdir: Path, files: dict[str, bytes]) -> None:
             p = tmp / rel
             p.parent.mkdir(parents=True, exist_ok=True)
             p.write_bytes(data)
-        for name in (PDF_NAME, "gold", "dumps"):
+        for name in (PDF_NAME, "gold", "dumps") + (("scans",) if (tmp / "scans").is_dir() else ()):
             dest = outdir / name
             if dest.is_dir() and not dest.is_symlink():
                 shutil.rmtree(dest)
@@ -246,9 +246,10 @@ def _write(outdir: Path, files: dict[str, bytes]) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def generate(pages: int, seed: int, outdir: Path) -> SynthResult:
+def generate(pages: int, seed: int, outdir: Path, scans: tuple[int, str] | None = None) -> SynthResult:
     """Write ``pages`` synthetic newspaper pages with exact gold into ``outdir``:
-    edition.pdf, gold/<id>.xml + gold/index.xml, dumps/<variant>/page-NN.txt|md."""
+    edition.pdf, gold/<id>.xml + gold/index.xml, dumps/<variant>/page-NN.txt|md; with
+    ``scans=(dpi, level)`` also scans/page-NN.png (see :mod:`.scan`)."""
     t0 = time.perf_counter()
     if pages < 1:
         raise ValueError("pages must be at least 1")
@@ -258,6 +259,9 @@ def generate(pages: int, seed: int, outdir: Path) -> SynthResult:
     files = {PDF_NAME: pdf}
     files.update({f"gold/{k}": v for k, v in render_gold(ed.settings, ed.golds).items()})
     files.update({f"dumps/{k}": v for k, v in render_dumps(ed.settings).items()})
+    if scans is not None:
+        from .scan import render_scans
+        files.update(render_scans(pdf, seed, *scans))
     _write(Path(outdir), files)
     return SynthResult(Path(outdir), pages, len(ed.golds), VARIANTS, time.perf_counter() - t0,
                        ed.settings, ed.golds)
