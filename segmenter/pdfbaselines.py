@@ -21,7 +21,6 @@ import contextlib
 import logging
 import os
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -34,6 +33,7 @@ from .readers.pdfdoc import open_pdf, text_layer_problem
 from .readers.text import parse_text
 from .roles import classify_page
 from .settings import Settings
+from .tools import run_tool
 
 __all__ = ["extractor_edition", "EXTRACTORS", "page_texts"]
 
@@ -60,10 +60,7 @@ def extractor_edition(ed: EditionInput, settings: Settings, tool: str) -> Editio
         return _ocr_edition(ed, settings, tool, edition)
     for f in ed.files:
         if not _is_pdf(f):              # a text page reads as it does without --extractor
-            try:
-                edition.pages.extend(read_pages(f, len(edition.pages) + 1, settings, ed.errors))
-            except SegmenterError as e:
-                ed.errors.append(str(e))
+            _read_as_usual(f, edition, settings, ed.errors)
             continue
         try:
             for index, text in page_texts(f, settings, tool, ed.errors):
@@ -86,10 +83,7 @@ def _ocr_edition(ed: EditionInput, settings: Settings, tool: str, edition: Editi
     dpi = int(getattr(settings, "scan_dpi", 300))
     for f in ed.files:
         if f.suffix.lower() in (".txt", ".md"):
-            try:
-                edition.pages.extend(read_pages(f, len(edition.pages) + 1, settings, ed.errors))
-            except SegmenterError as e:
-                ed.errors.append(str(e))
+            _read_as_usual(f, edition, settings, ed.errors)
             continue
         try:
             for index, gray in image_pages(f, ed.errors, dpi):
@@ -105,6 +99,14 @@ def _ocr_edition(ed: EditionInput, settings: Settings, tool: str, edition: Editi
     if edition.pages:
         assemble_edition(edition, settings)
     return edition
+
+
+def _read_as_usual(f: Path, edition: Edition, settings: Settings, errors: list[str]) -> None:
+    """A page file that no extractor handles reads as it does without --extractor."""
+    try:
+        edition.pages.extend(read_pages(f, len(edition.pages) + 1, settings, errors))
+    except SegmenterError as e:
+        errors.append(str(e))
 
 
 def _is_pdf(f: Path) -> bool:
@@ -179,17 +181,8 @@ def _run_pdftotext(path: Path, page: int | None, pages: int) -> str:
         cmd += ["-f", str(page), "-l", str(page)]
     cmd += [os.fspath(path.absolute()), "-"]
     limit = PDFTOTEXT_SECONDS_PER_PAGE * max(1, pages)
-    try:
-        done = subprocess.run(cmd, capture_output=True, timeout=limit, check=False)
-    except FileNotFoundError:
-        raise SegmenterError("pdftotext is not installed (it comes with poppler-utils: "
-                             "apt-get install poppler-utils)") from None
-    except subprocess.TimeoutExpired:
-        raise InputError(f"it took longer than {limit} s") from None
-    if done.returncode != 0:
-        err = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise InputError(f"exit {done.returncode}{': ' + err[-1] if err else ''}")
-    return done.stdout.decode("utf-8", "replace")
+    return run_tool(cmd, limit, "pdftotext is not installed (it comes with poppler-utils: "
+                                "apt-get install poppler-utils)")
 
 
 @contextlib.contextmanager

@@ -10,12 +10,11 @@ The text goes to segmenter's text-dump path (:mod:`segmenter.pdfbaselines`).
 
 from __future__ import annotations
 
-import os
-import subprocess
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..errors import InputError, SegmenterError
+from ..tools import run_tool
 
 if TYPE_CHECKING:
     import numpy
@@ -46,19 +45,10 @@ def _png(gray: "numpy.ndarray") -> bytes:
 
 def _tesseract(gray: "numpy.ndarray") -> str:
     cmd = ["tesseract", "stdin", "-", "-l", "chi_sim", "--psm", "3"]
-    env = dict(os.environ, OMP_THREAD_LIMIT="1")
-    try:
-        done = subprocess.run(cmd, input=_png(gray), capture_output=True, env=env,
-                              timeout=TESSERACT_SECONDS_PER_PAGE, check=False)
-    except FileNotFoundError:
-        raise SegmenterError("tesseract is not installed (apt-get install tesseract-ocr "
-                             "tesseract-ocr-chi-sim tesseract-ocr-chi-sim-vert)") from None
-    except subprocess.TimeoutExpired:
-        raise InputError(f"tesseract took longer than {TESSERACT_SECONDS_PER_PAGE} s") from None
-    if done.returncode != 0:
-        err = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise InputError(f"tesseract failed (exit {done.returncode}{': ' + err[-1] if err else ''})")
-    return done.stdout.decode("utf-8", "replace")
+    return run_tool(cmd, TESSERACT_SECONDS_PER_PAGE,
+                    "tesseract is not installed (apt-get install tesseract-ocr "
+                    "tesseract-ocr-chi-sim tesseract-ocr-chi-sim-vert)",
+                    input=_png(gray), env={"OMP_THREAD_LIMIT": "1"}, what="tesseract ")
 
 
 @lru_cache(maxsize=1)
