@@ -25,10 +25,10 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .assemble import assemble_edition
-from .containers import Edition, Page
+from .containers import Edition
 from .errors import InputError, SegmenterError
 from .layout import layout_text
-from .pipeline import EditionInput, read_pages
+from .pipeline import TEXT_SUFFIXES, EditionInput, read_pages
 from .readers.pdfdoc import open_pdf, text_layer_problem
 from .readers.text import parse_text
 from .roles import classify_page
@@ -64,12 +64,7 @@ def extractor_edition(ed: EditionInput, settings: Settings, tool: str) -> Editio
             continue
         try:
             for index, text in page_texts(f, settings, tool, ed.errors):
-                name = f"{f.name}#{index + 1}"
-                page = parse_text(text, len(edition.pages) + 1, str(f), name, encoding="")
-                page.kind = "text"
-                page.printed = index + 1
-                page.source_page = index + 1
-                _add(edition, page, settings)
+                _add_text(edition, text, f, index + 1, settings)
         except SegmenterError as e:
             ed.errors.append(str(e))
     if edition.pages:
@@ -80,20 +75,14 @@ def extractor_edition(ed: EditionInput, settings: Settings, tool: str) -> Editio
 def _ocr_edition(ed: EditionInput, settings: Settings, tool: str, edition: Edition) -> Edition:
     """The OCR baselines: image files and PDFs are read whole-page by ``tool``; text pages as usual."""
     from .ocr.baselines import image_pages, page_text
-    dpi = int(getattr(settings, "scan_dpi", 300))
+    dpi = settings.scan_dpi
     for f in ed.files:
-        if f.suffix.lower() in (".txt", ".md"):
+        if f.suffix.lower() in TEXT_SUFFIXES:
             _read_as_usual(f, edition, settings, ed.errors)
             continue
         try:
             for index, gray in image_pages(f, ed.errors, dpi):
-                text = page_text(gray, tool)
-                name = f"{f.name}#{index}"
-                page = parse_text(text, len(edition.pages) + 1, str(f), name, encoding="")
-                page.kind = "text"
-                page.printed = index
-                page.source_page = index
-                _add(edition, page, settings)
+                _add_text(edition, page_text(gray, tool), f, index, settings)
         except SegmenterError as e:
             ed.errors.append(str(e))
     if edition.pages:
@@ -113,7 +102,12 @@ def _is_pdf(f: Path) -> bool:
     return f.suffix.lower() == ".pdf"
 
 
-def _add(edition: Edition, page: Page, settings: Settings) -> None:
+def _add_text(edition: Edition, text: str, f: Path, number: int, settings: Settings) -> None:
+    """Page ``number`` (1-based) of ``f`` as an extractor gave its text, read by the
+    text-dump path."""
+    page = parse_text(text, len(edition.pages) + 1, str(f), f"{f.name}#{number}", encoding="")
+    page.kind = "text"
+    page.printed = page.source_page = number
     layout_text(page, settings)
     classify_page(page)
     edition.pages.append(page)

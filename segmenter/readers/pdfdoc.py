@@ -372,7 +372,7 @@ def _content_bytes(page: pymupdf.Page) -> int:
 def page_graphics(page: pymupdf.Page, text_boxes: list[BBox] | None = None) -> list[Graphic]:
     """The rules, boxes and images that structure a page, in page coordinates (see the
     module docstring), sorted by kind, then top, then left.  ``text_boxes``: the boxes of
-    the page's text blocks when the caller has extracted them already (else they are
+    the page's text lines when the caller has extracted them already (else they are
     extracted here, when a filled rectangle needs them).
 
     - RULE: a drawn line segment, or a filled or stroked rectangle, at most
@@ -399,7 +399,7 @@ def page_graphics(page: pymupdf.Page, text_boxes: list[BBox] | None = None) -> l
     found += [(GraphicKind.BOX, b) for b in col.boxes]
     if col.fills:
         if text_boxes is None:
-            text_boxes = _text_block_boxes(page)
+            text_boxes = _text_line_boxes(page)
         for f in col.fills:
             tinted = any(f.contains(t, slack=1.0) or (f.x0 <= t.cx <= f.x1 and f.y0 <= t.cy <= f.y1)
                          for t in text_boxes)
@@ -415,11 +415,15 @@ def page_graphics(page: pymupdf.Page, text_boxes: list[BBox] | None = None) -> l
     return sorted(out, key=lambda g: (_KIND_ORDER[g.kind], g.bbox.y0, g.bbox.x0, g.bbox.y1, g.bbox.x1))
 
 
-def _text_block_boxes(page: pymupdf.Page) -> list[BBox]:
+def _text_line_boxes(page: pymupdf.Page) -> list[BBox]:
+    """Boxes of the page's non-blank text lines (the PDF reader passes the same from its
+    rawdict): a block of PyMuPDF's can span a photo beside its column, a line cannot."""
     try:
-        return [BBox(*b[:4]) for b in page.get_text("blocks") if b[6] == 0 and b[4].strip()]
+        blocks = page.get_text("dict")["blocks"]
     except Exception:
         return []
+    return [BBox(*ln["bbox"]) for b in blocks if b.get("type", 0) == 0 for ln in b["lines"]
+            if any(sp["text"].strip() for sp in ln["spans"])]
 
 
 def _image_boxes(page: pymupdf.Page) -> list[BBox]:
