@@ -107,6 +107,11 @@ LINE_SMEAR_EM = 0.6
 #: (after a CJK comma or full stop the ink gap is 0.75–0.8 em; body gutters of the generated
 #: pages are 12 pt, 1.15–1.35 em of 9–10.5 pt body text, and ink heights 0.88–0.95 em)
 LINE_OVERLAP_SHARE = 0.6
+#: a horizontal line piece taller than this many body ems is not type: a dark or torn scan
+#: margin, a missed rule or a photo's edge (the largest type of a page, a masthead name of
+#: 60–100 pt over a 9–10.5 pt body, is under 11 em; a torn right margin of a generated page
+#: made a 25 × 3311 px strip, 80 em, that OCR read as "ME")
+MAX_LINE_EM = 12.0
 LINE_JOIN_EM = 1.0
 LINE_SIZE_RATIO = 1.5
 #: vertical (竖排) lines: at least VERTICAL_MIN_GLYPHS single-glyph blobs (half-width digits
@@ -129,9 +134,21 @@ REGION_GAP_EM = 1.1
 REGION_SIZE_RATIO = 1.25
 REGION_INDENT_EM = 2.8
 REGION_OVERLAP_SHARE = 0.8
+#: a line blob lower than this share of the tallest line of its row is a fragment of a glyph
+#: (合 after a 、 splits into 人 over 口, 11 px each on a 24 px line): it belongs to the row and
+#: never decides the region's size or where it ends
+FRAGMENT_SHARE = 0.6
 #: region glyph heights within this ratio of the smallest of their cluster are one type size
 #: (type sizes of a page differ by ≥ 10 %: body 9–10.5 pt, subheads 11–12 pt, heads 18 pt up)
 SIZE_CLUSTER_RATIO = 1.08
+#: regions whose glyph height is within this ratio (either way) of the page's body line height
+#: are body text: a region's height is the median of its lines', and a one- or three-line region
+#: (a paragraph's last line, a byline) measures 1–2 px off (23–25 px against 24 on the light-
+#: degraded 200 dpi pages, ratio ≤ 1.087); synth's subheads are 1.16–1.2 × the body and measured
+#: ≥ 1.125 × there
+BODY_SNAP_RATIO = 1.1
+#: the body's line height is looked for within this ratio of the body em's ink height
+BODY_LOOK_RATIO = 1.2
 #: vertical columns at most this many of their ems apart are one region (one headline)
 VERTICAL_COLUMN_GAP_EM = 1.0
 #: a white strip between two regions side by side is a column gutter when at least this wide
@@ -571,7 +588,10 @@ def _regions(lines: list[_Blob], stacks: list[list[_Blob]], barriers: list[BBox]
     for ln in lines:
         best, best_cost = None, float("inf")
         for g in groups:
-            up = g[-1]
+            up = _row_base(g)
+            if _fragment_of(ln, up, g):
+                best = g
+                break
             gap = ln.y0 - up.y1
             size = max(ln.h, up.h)
             if gap < -0.3 * size or gap > REGION_GAP_EM * size:
@@ -632,7 +652,10 @@ def _merge_overlaps(regions: list[TextRegion]) -> list[TextRegion]:
                     changed = True
                     break
                 n = a.lines + b.lines
+                # the larger region's size, unless they are one size (a fragment is not)
                 glyph = (a.glyph * a.lines + b.glyph * b.lines) / n
+                if max(a.glyph, b.glyph) > REGION_SIZE_RATIO * min(a.glyph, b.glyph):
+                    glyph = a.glyph if a.lines >= b.lines else b.glyph
                 out[i] = TextRegion(a.bbox.union(b.bbox), a.vertical, glyph, n)
                 del out[j]
                 changed = True
@@ -643,29 +666,43 @@ def _merge_overlaps(regions: list[TextRegion]) -> list[TextRegion]:
 
 
 def _snap_sizes(regions: list[TextRegion], em: float) -> list[TextRegion]:
-    """Glyph heights measured per region scatter by a few pixels (punctuation, descenders):
-    heights within SIZE_CLUSTER_RATIO of each other are one type size and get its line-weighted
-    median, the body text's cluster exactly the page's body em (so that the shared stages'
-    size ratios compare like with like, as with a PDF's font sizes)."""
+    """Glyph heights measured per region scatter by a few pixels (punctuation, descenders).
+    Horizontal regions within BODY_SNAP_RATIO of the body's line height (the line-weighted
+    median of those within BODY_LOOK_RATIO of the body em's ink) are body text and get the
+    body em's ink height exactly (so that the shared stages' size ratios compare like with like,
+    as with a PDF's font sizes); the other heights within SIZE_CLUSTER_RATIO of the smallest of
+    their cluster are one type size and get its line-weighted median."""
     from dataclasses import replace
-    order = sorted(range(len(regions)), key=lambda i: regions[i].glyph)
+    body = em * GLYPH_INK_EM
+    near = [r for r in regions if not r.vertical and _within(r.glyph, body, BODY_LOOK_RATIO)]
+    out = list(regions)
+    rest = list(range(len(regions)))
+    if near:
+        ref = float(np.median(np.repeat([r.glyph for r in near], [r.lines for r in near])))
+        rest = []
+        for i, r in enumerate(regions):
+            if not r.vertical and _within(r.glyph, ref, BODY_SNAP_RATIO):
+                out[i] = replace(r, glyph=round(body, 1))
+            else:
+                rest.append(i)
+    order = sorted(rest, key=lambda i: regions[i].glyph)
     clusters: list[list[int]] = []
     for i in order:
         if clusters and regions[i].glyph <= SIZE_CLUSTER_RATIO * regions[clusters[-1][0]].glyph:
             clusters[-1].append(i)
         else:
             clusters.append([i])
-    out = list(regions)
-    body = em * GLYPH_INK_EM
     for cl in clusters:
         weights = [regions[i].lines for i in cl]
         values = np.repeat([regions[i].glyph for i in cl], weights)
         glyph = float(np.median(values))
-        if max(glyph, body) <= SIZE_CLUSTER_RATIO * min(glyph, body):
-            glyph = body
         for i in cl:
             out[i] = replace(regions[i], glyph=round(glyph, 1))
     return out
+
+
+def _within(a: float, b: float, ratio: float) -> bool:
+    return max(a, b) <= ratio * min(a, b)
 
 
 def _union(blobs: list[_Blob]) -> BBox:
@@ -673,8 +710,34 @@ def _union(blobs: list[_Blob]) -> BBox:
                 float(max(b.x1 for b in blobs)), float(max(b.y1 for b in blobs)))
 
 
+def _row_base(g: list[_Blob]) -> _Blob:
+    """The line a group's next line is compared with: its bottom row (the lines overlapping the
+    lowest one) across, at the height of the row's tallest line, so that a glyph fragment at
+    the row's start or end does not stand for it."""
+    low = max(g, key=lambda b: (b.y1, b.h))
+    row = [b for b in g if b.y1 > low.y0 and b.y0 < low.y1]
+    tall = max(row, key=lambda b: (b.h, b.w))
+    return _Blob(min(b.x0 for b in row), tall.y0, max(b.x1 for b in row), tall.y1)
+
+
+def _fragment_of(ln: _Blob, up: _Blob, g: list[_Blob]) -> bool:
+    """``ln`` is a piece of a glyph in ``up``'s row (within its height, lower than
+    FRAGMENT_SHARE of it) and inside the group's columns."""
+    if ln.h >= FRAGMENT_SHARE * up.h or ln.y0 < up.y0 - 1 or ln.y1 > up.y1 + 1:
+        return False
+    x0, x1 = min(b.x0 for b in g), max(b.x1 for b in g)
+    return ln.x0 >= x0 - up.h and ln.x1 <= x1 + up.h
+
+
+def _line_height(lines: list[_Blob]) -> float:
+    """The median height of lines, glyph fragments left out."""
+    tall = max(b.h for b in lines)
+    full = [b.h for b in lines if b.h >= FRAGMENT_SHARE * tall] or [tall]
+    return float(np.median(full))
+
+
 def _region(lines: list[_Blob], vertical: bool) -> TextRegion:
-    return TextRegion(_union(lines), vertical, float(np.median([b.h for b in lines])), len(lines))
+    return TextRegion(_union(lines), vertical, _line_height(lines), len(lines))
 
 
 def _gutters(regions: list[TextRegion], em: float) -> list[BBox]:
@@ -737,7 +800,7 @@ def analyse_page(gray: np.ndarray) -> PageAnalysis:
     vrules = [g.bbox for g in graphics if g.kind is GraphicKind.RULE and not g.horizontal]
     vrules += [BBox(b.x0, b.y0, b.x0 + 1, b.y1) for b in boxes] + [BBox(b.x1 - 1, b.y0, b.x1, b.y1) for b in boxes]
     stacks, blobs = _vertical_stacks(blobs)
-    lines = _join_pieces(blobs, vrules)
+    lines = [b for b in _join_pieces(blobs, vrules) if b.h <= MAX_LINE_EM * em]
     barriers = [g.bbox for g in graphics if g.kind is GraphicKind.IMAGE or (g.kind is GraphicKind.RULE and g.horizontal)]
     barriers += [BBox(b.x0, b.y0, b.x1, b.y0 + 1) for b in boxes] + [BBox(b.x0, b.y1 - 1, b.x1, b.y1) for b in boxes]
     regions = _regions(lines, stacks, barriers)

@@ -156,3 +156,63 @@ def test_uneven_lighting_and_dark_margin(synth):
 def test_blank_page():
     an = sl.analyse_page(np.full((800, 600), 250, np.uint8))
     assert an.skew == 0.0 and an.regions == [] and an.graphics == []
+
+
+# ----------------------------------------------------------------------------- thresholds at their edges
+
+
+def _blob(x0, y0, x1, y1):
+    return sl._Blob(x0, y0, x1, y1)
+
+
+def test_glyph_fragment_joins_its_row_and_not_the_size():
+    """合 after 、 splits into 人 over 口 (11 px each on a 24 px line): with FRAGMENT_SHARE the
+    pieces stay in the line's row, the next line still follows the column, and the region's
+    size is the full lines' height."""
+    assert sl.FRAGMENT_SHARE == 0.6
+    rows = [_blob(536, y, 934, y + 24) for y in (660, 697, 735)]
+    last = _blob(586, 771, 934, 795)
+    pieces = [_blob(536, 772, 559, 783), _blob(538, 784, 567, 795)]
+    after = _blob(536, 810, 568, 834)
+    regions = sl._regions(rows + [last] + pieces + [after], [], [])
+    assert len(regions) == 1 and regions[0].lines == 7 and regions[0].glyph == 24.0
+    # a piece of 0.6 of the row's height is no fragment: it must pass the size rules itself
+    up = _blob(0, 0, 100, 20)
+    assert sl._fragment_of(_blob(0, 0, 10, 11), up, [up])
+    assert not sl._fragment_of(_blob(0, 0, 10, 12), up, [up])
+    # outside the group's columns (more than a line height off) it is not the row's
+    assert not sl._fragment_of(_blob(121, 0, 131, 11), up, [up])
+
+
+def test_body_regions_snap_to_the_body_em():
+    em = 25.0
+    body = em * sl.GLYPH_INK_EM              # 22.0
+    T = sl.TextRegion
+    regs = [T(BBox(0, 0, 10, 10), False, 22.0, 20),            # the body's line height: 22
+            T(BBox(0, 20, 10, 30), False, 22.0 * 1.1, 1),      # a byline measured 10 % high: body
+            T(BBox(0, 40, 10, 50), False, 22.0 * 1.11, 1),     # 11 %: a size of its own (a subhead)
+            T(BBox(0, 60, 10, 70), False, 22.0 / 1.1, 2),      # 10 % low: body
+            T(BBox(0, 80, 10, 90), True, 22.0, 3)]             # vertical text never snaps to the body
+    out = sl._snap_sizes(regs, em)
+    assert sl.BODY_SNAP_RATIO == 1.1 and sl.BODY_LOOK_RATIO == 1.2
+    assert [r.glyph for r in out[:2]] == [round(body, 1)] * 2 and out[3].glyph == round(body, 1)
+    assert out[2].glyph == round(22.0 * 1.11, 1) and out[4].glyph == 22.0
+
+
+def test_a_line_taller_than_max_line_em_is_not_text():
+    """A dark strip down the page edge (a torn margin) is no text line: it is dropped, however
+    it is smeared; a 100 pt masthead over a 10 pt body (10 em) is kept."""
+    assert sl.MAX_LINE_EM == 12.0
+    page = np.full((1400, 1000), 250, np.uint8)
+    for r in range(12):                          # body lines: 24 px glyph rows
+        y = 100 + r * 40
+        for c in range(14):
+            x = 100 + c * 28
+            page[y:y + 24, x:x + 24] = 30
+    page[0:1400, 960:985] = 40                  # the strip: 25 × 1400 px
+    for x in (100, 370):                         # 240 px glyphs (10 em): masthead characters
+        page[700:940, x:x + 240] = 30            # drawn as rings of 16 px strokes (a solid
+        page[716:924, x + 16:x + 224] = 250      # square would be a photo)
+    an = sl.analyse_page(page)
+    assert not any(r.bbox.x0 >= 950 for r in an.regions)
+    assert any(r.bbox.y0 >= 690 and r.bbox.height > 200 for r in an.regions)
