@@ -25,6 +25,13 @@ NO_LINE_START = "，。、；：？！”’）》」』】〕…,.;:?!)%"
 NO_LINE_END = "“‘（《「『【〔(["
 #: marks inside a sentence: a block ending on one of these is unfinished
 MID_SENTENCE = "，、；：,;:“‘（《「『【〔(—-"
+#: OCR quote repair (scans): each kind's opening and closing form and the ASCII mark engines
+#: read either as (RapidOCR reads “ and ” as " in 1 headline of 4 on degraded pages)
+QUOTE_KINDS = (("“", "”", '"'), ("‘", "’", "'"))
+#: a quote right after one of these (or at the start) opens; right before one of these (or at
+#: the end), or right after a sentence-final mark, it closes
+QUOTE_OPENS_AFTER = "：:，,、；;（(《【「『 \t—"
+QUOTE_CLOSES_BEFORE = "，,。．、；;：:？?！!）)》】」』…"
 #: ornaments used before bylines, jumps and subheads
 ORNAMENTS = "▲△■□●○◆◇★☆▶►※◎"
 

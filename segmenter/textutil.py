@@ -123,3 +123,37 @@ def cjk_ratio(text: str) -> float:
     """Share of CJK characters among the non-whitespace characters (same classes as is_cjk)."""
     n = len(_NONSPACE_RE.findall(text))
     return len(_CJK_CHARS_RE.findall(text)) / n if n else 0.0
+
+
+def repair_quotes(text: str) -> str:
+    """Quote marks of OCR'd CJK text set right: ASCII ``"``/``'`` next to CJK become curly, and a
+    curly quote whose place shows the other side (an opening mark at the end of the text or
+    before a comma, a closing mark at the start or after a colon) is turned.  A quote with no
+    sign of its side takes the one the quotes before it leave open (outside: it opens).  Only
+    the marks change, one character for one, so offsets into the text stay valid; text without
+    CJK is returned as it is."""
+    if not any(is_cjk(c) for c in text):
+        return text
+    chars = list(text)
+    for opener, closer, ascii_mark in lexicon.QUOTE_KINDS:
+        inside = False
+        for i, c in enumerate(chars):
+            if c not in (opener, closer, ascii_mark):
+                continue
+            prev = chars[i - 1] if i else ""
+            nxt = chars[i + 1] if i + 1 < len(chars) else ""
+            if c == ascii_mark and not (is_cjk(prev) if prev else False) and not (is_cjk(nxt) if nxt else False):
+                continue                      # a Latin apostrophe or inch mark
+            opens = prev == "" or prev in lexicon.QUOTE_OPENS_AFTER
+            closes = nxt == "" or nxt in lexicon.QUOTE_CLOSES_BEFORE or (prev != "" and prev in lexicon.SENTENCE_FINAL)
+            if opens and not closes:
+                side = True
+            elif closes and not opens:
+                side = False
+            elif c == opener or c == closer:
+                side = c == opener            # no sign either way: the engine's reading stands
+            else:
+                side = not inside
+            chars[i] = opener if side else closer
+            inside = side
+    return "".join(chars)

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from ..containers import BBox, Line, Page
+from ..textutil import repair_quotes
 from ..errors import InputError
 from ..settings import Settings
 from .image import MAX_IMAGE_PIXELS, decode_page, image_page_count
@@ -243,7 +244,7 @@ def _ocr_region(image: np.ndarray, region, engine, number: int) -> list[Line]:
                           interpolation=cv2.INTER_AREA)
     out: list[Line] = []
     for ol in engine.recognize(np.ascontiguousarray(crop), vertical=region.vertical):
-        text = ol.text.strip()
+        text = repair_quotes(ol.text.strip())   # engines read “ ” as " (lexicon.QUOTE_KINDS)
         if not text:
             continue
         b = ol.bbox

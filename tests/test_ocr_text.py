@@ -1,0 +1,31 @@
+"""OCR text repair (scans): quote marks set by their place (lexicon.QUOTE_KINDS)."""
+
+import pytest
+
+from segmenter import lexicon
+from segmenter.textutil import repair_quotes
+
+
+@pytest.mark.parametrize("read, right", [
+    ('量子AI“应用场"', "量子AI“应用场”"),                       # ASCII at the end closes
+    ('2024年度"中国科学十大进展”发布', "2024年度“中国科学十大进展”发布"),  # no sign: outside, it opens
+    ("抓好“五个着力“", "抓好“五个着力”"),                         # an opener at the end is turned
+    ('他说："我们要努力。"他', "他说：“我们要努力。”他"),           # after ： opens, after 。 closes
+    ("这些'第一艘'第一座", "这些‘第一艘’第一座"),                   # single quotes alike
+    ("“创新”，", "“创新”，"),                                     # right already: unchanged
+])
+def test_quotes_repaired(read, right):
+    assert repair_quotes(read) == right
+    assert len(repair_quotes(read)) == len(read)
+
+
+def test_curly_quote_without_a_sign_stands_and_latin_is_left_alone():
+    # a closing mark between two ideographs may close a quote opened on the line before
+    assert repair_quotes("努力”他说") == "努力”他说"
+    assert repair_quotes("It's 5'10\" tall") == "It's 5'10\" tall"
+    assert repair_quotes('He said "yes", 好') == 'He said "yes", 好'
+
+
+def test_tables():
+    assert lexicon.QUOTE_KINDS == (("“", "”", '"'), ("‘", "’", "'"))
+    assert "：" in lexicon.QUOTE_OPENS_AFTER and "，" in lexicon.QUOTE_CLOSES_BEFORE
