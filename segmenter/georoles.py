@@ -73,7 +73,7 @@ def classify_geometry(page: Page) -> None:
             b.role = Role.JUMP
         elif lexicon.CREDIT_RE.fullmatch(t) and len(b.lines) <= 2:
             b.role = Role.CREDIT
-        elif (lexicon.BYLINE_RE.fullmatch(t) or lexicon.BYLINE_RE.fullmatch(b.text.strip())) and len(b.lines) <= 2:
+        elif _is_byline(b.text, b.lines[0].conf is not None) and len(b.lines) <= 2:
             b.role = Role.BYLINE
         elif _near_image(b, images, size0) and (ratio <= CAPTION_MAX_RATIO or lexicon.CAPTION_START_RE.match(t)):
             b.role = Role.CAPTION
@@ -81,6 +81,16 @@ def classify_geometry(page: Page) -> None:
             b.role = Role.CAPTION
     _toc(page)
     _cut_jumps([b for b in page.blocks if b.role in (Role.BODY, Role.JUMP)])
+
+
+def _is_byline(text: str, ocr: bool) -> bool:
+    """A standalone byline; on OCR'd lines (``ocr``) also with the names run together, as
+    engines read them (lexicon.BYLINE_SOLID_RE)."""
+    text = text.strip()
+    t = drop_cjk_spaces(text)
+    if lexicon.BYLINE_RE.fullmatch(t) or lexicon.BYLINE_RE.fullmatch(text):
+        return True
+    return ocr and bool(lexicon.BYLINE_SOLID_RE.fullmatch(t))
 
 
 def _toc(page: Page) -> None:
@@ -119,7 +129,7 @@ def _split_line_roles(page: Page) -> None:
                 out += [head, tail]
                 continue
             first = drop_cjk_spaces(b.lines[0].text.strip())
-            if lexicon.JUMP_FROM_RE.fullmatch(first) or lexicon.BYLINE_RE.fullmatch(b.lines[0].text.strip()):
+            if lexicon.JUMP_FROM_RE.fullmatch(first) or _is_byline(b.lines[0].text, b.lines[0].conf is not None):
                 head, tail = _sub(b, b.lines[:1]), _sub(b, b.lines[1:])
                 head.closes = True
                 tail.opens = b.opens

@@ -68,6 +68,14 @@ BYLINE_RE = re.compile(
     r"(?:记者|通讯员|实习生|特派记者|首席记者))"
     r"[\s\u3000]*[\u4e00-\u9fff·]{1,4}(?:[\s\u3000]+[\u4e00-\u9fff·]{1,4})*"
     r"(?:[\s\u3000]+(?:通讯员|实习生|记者)[\s\u3000]*[\u4e00-\u9fff·]{1,4}(?:[\s\u3000]+[\u4e00-\u9fff·]{1,4})*)*\s*$")
+#: a byline as OCR reads it: engines drop the spaces between names (本报记者刘羽佳通讯员陈晨), so
+#: the names run on; they are told from a sentence line (记者近日从有关部门获悉) by holding none
+#: of the words' characters below (scan lines only: a text dump keeps its spaces)
+_NAME_CHAR = r"(?:(?![从获悉表示说称日月年的了在是对将把被为近今昨到向据道等和与及并也都就还已要])[\u4e00-\u9fff·])"
+BYLINE_SOLID_RE = re.compile(
+    rf"^\s*[{ORNAMENTS}]?\s*(?:本报|新华社|人民日报|中新社|经济日报|科技日报)?(?:特约)?"
+    r"(?:记者|通讯员|实习生|特派记者|首席记者)"
+    rf"{_NAME_CHAR}{{2,12}}(?:(?:通讯员|实习生|记者){_NAME_CHAR}{{2,9}})*\s*$")
 #: closing note at the end of a body: （新华社北京12月6日电）, （记者 王明 李华）, （本报记者 王明）
 CLOSING_NOTE_RE = re.compile(
     r"[（(]\s*(?:[^（）()]{0,16}?\d{1,2}月\d{1,2}日电|(?:本报|新华社)?(?:记者|通讯员|编辑)[^（）()]{1,30}"

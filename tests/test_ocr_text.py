@@ -29,3 +29,19 @@ def test_curly_quote_without_a_sign_stands_and_latin_is_left_alone():
 def test_tables():
     assert lexicon.QUOTE_KINDS == (("“", "”", '"'), ("‘", "’", "'"))
     assert "：" in lexicon.QUOTE_OPENS_AFTER and "，" in lexicon.QUOTE_CLOSES_BEFORE
+
+
+@pytest.mark.parametrize("line, byline", [
+    ("本报记者刘羽佳通讯员陈晨", True),        # the spaces OCR dropped
+    ("□新华社记者赵敏王五罗一鸣", True),
+    ("本报记者张三鞠焕宗", True),
+    ("记者近日从有关部门获悉", False),          # a sentence: 近 日 从 获 悉 are no name characters
+    ("记者从国家发展改革委获悉", False),
+    ("本报记者刘羽佳通讯员陈晨，", False),       # punctuation: a body line
+])
+def test_solid_byline_on_ocr_lines_only(line, byline):
+    from segmenter.georoles import _is_byline
+    assert _is_byline(line, ocr=True) is byline
+    # a text layer or dump keeps its spaces: run-together names are no byline there
+    assert _is_byline(line, ocr=False) is False
+    assert _is_byline("本报记者 刘羽佳 通讯员 陈晨", ocr=False)
