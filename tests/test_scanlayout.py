@@ -216,3 +216,16 @@ def test_a_line_taller_than_max_line_em_is_not_text():
     an = sl.analyse_page(page)
     assert not any(r.bbox.x0 >= 950 for r in an.regions)
     assert any(r.bbox.y0 >= 690 and r.bbox.height > 200 for r in an.regions)
+
+
+def test_vertical_column_with_punctuation_riders():
+    """智 能 + ” 行 动 down one column beside 全 面 实 施 “ 人 工: the + and ” ride along, and the
+    column's gaps are measured between full glyphs next to each other (with the riders' space
+    counted, the 214 px from 能 to 行 made the column look looser than the 38 px to its
+    neighbour, and it was read as six horizontal lines)."""
+    left = [_blob(154, 977, 230, 1059), _blob(155, 1075, 235, 1156), _blob(173, 1193, 215, 1235),
+            _blob(178, 1279, 209, 1303), _blob(154, 1370, 235, 1451), _blob(154, 1467, 233, 1548)]
+    right = [_blob(268, 978 + k * 97, 350, 1060 + k * 97) for k in range(7)]
+    stacks, rest = sl._vertical_stacks(left + right)
+    assert len(stacks) == 2 and not rest
+    assert sorted(len(s) for s in stacks) == [6, 7]
