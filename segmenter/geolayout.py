@@ -43,6 +43,9 @@ INDENT_MIN_EM = 1.0
 SHORT_LINE_EM = 1.2
 #: columns of a vertical headline stand at most this many ems apart
 VERTICAL_COLUMN_GAP_EM = 1.0
+#: …and may overlap by this many ems: OCR boxes of neighbouring columns pad the ink (RapidOCR's
+#: two columns of 量子AI“应用场” overlapped by 6 px, 0.07 em; a PDF's columns never overlap)
+VERTICAL_COLUMN_OVERLAP_EM = 0.25
 #: a vertical line continues the column above it across at most this many ems of white
 #: (a vertical headline's word space: synth edition 1 page 2 has 1.2 em)
 VERTICAL_WORD_GAP_EM = 2.0
@@ -177,7 +180,7 @@ def _vertical_runs(lines: list[Line]) -> list[list[Line]]:
         last = runs[-1][-1] if runs else None
         em = ln.size or 1
         same_size = last is not None and abs(em - (last.size or 1)) <= 0.1 * (last.size or 1)
-        if same_size and 0 <= last.bbox.x0 - ln.bbox.x1 <= VERTICAL_COLUMN_GAP_EM * em \
+        if same_size and -VERTICAL_COLUMN_OVERLAP_EM * em <= last.bbox.x0 - ln.bbox.x1 <= VERTICAL_COLUMN_GAP_EM * em \
                 and ln.bbox.y_overlap(last.bbox) >= 0.5 * min(ln.bbox.height, last.bbox.height):
             runs[-1].append(ln)
         elif same_size and ln.bbox.x_overlap(last.bbox) >= 0.5 * min(ln.bbox.width, last.bbox.width) \

@@ -143,3 +143,17 @@ def test_vertical_head_owns_the_level_columns_beside_it():
     mine = next(a for a in arts if a.headline and a.headline.text == "三部门发通知")
     tops = sorted({round(b.lines[0].bbox.x0) for p in mine.body for b in p.blocks})
     assert tops == [50, 170, 290]
+
+
+def test_vertical_columns_may_overlap_by_a_quarter_em():
+    """OCR boxes of a vertical headline's two columns overlap a little: up to
+    VERTICAL_COLUMN_OVERLAP_EM they are one run (read right to left), beyond it two."""
+    assert geolayout.VERTICAL_COLUMN_OVERLAP_EM == 0.25
+
+    def col(text, x0):
+        return Line(text=text, page=1, lineno=0, bbox=BBox(x0, 100, x0 + 40, 100 + 40 * len(text)),
+                    size=40.0, vertical=True)
+    right = col("量子AI", 200)
+    assert len(geolayout._vertical_runs([right, col("应用场", 200 - 40 + 10)])) == 1   # 10 pt = 0.25 em
+    assert len(geolayout._vertical_runs([right, col("应用场", 200 - 40 + 10.5)])) == 2
+    assert [ln.text for ln in geolayout._vertical_runs([col("应用场", 170), right])[0]] == ["量子AI", "应用场"]
