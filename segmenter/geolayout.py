@@ -43,8 +43,9 @@ INDENT_MIN_EM = 1.0
 SHORT_LINE_EM = 1.2
 #: columns of a vertical headline stand at most this many ems apart
 VERTICAL_COLUMN_GAP_EM = 1.0
-#: …and may overlap by this many ems: OCR boxes of neighbouring columns pad the ink (RapidOCR's
-#: two columns of 量子AI“应用场” overlapped by 6 px, 0.07 em; a PDF's columns never overlap)
+#: …and may overlap by this many ems, across or (two pieces of one column) down: OCR boxes pad
+#: the ink (RapidOCR's two columns of 量子AI“应用场” overlapped by 6 px, 0.07 em, and 共同责任 /
+#: 共迎时代挑战 of one column by 6 px down; a PDF's glyph boxes never overlap)
 VERTICAL_COLUMN_OVERLAP_EM = 0.25
 #: a vertical line continues the column above it across at most this many ems of white
 #: (a vertical headline's word space: synth edition 1 page 2 has 1.2 em)
@@ -123,28 +124,34 @@ def _runs(page: Page, lines: list[Line], boxes: dict[int, int]) -> list[list[Lin
     pred: dict[int, Line] = {}
     taken: dict[int, tuple[float, Line]] = {}
     # candidates: for each line, lines above it within reach; sorted by y so a window works
+    tops = [ln.bbox.y0 for ln in horizontal]        # plain lists: the window loop is hot
+    bottoms = [ln.bbox.y1 for ln in horizontal]
     for j, ln in enumerate(horizontal):
         best: tuple[float, Line] | None = None
         size = ln.size or 1.0
+        b = ln.bbox
+        y0, window = b.y0, (RUN_GAP_EM + 1.2) * RUN_SIZE_RATIO * size
+        least_gap, most_gap = -0.3 * size, RUN_GAP_EM * size
         for k in range(j - 1, -1, -1):
-            up = horizontal[k]
-            if ln.bbox.y0 - up.bbox.y0 > (RUN_GAP_EM + 1.2) * RUN_SIZE_RATIO * size:
+            if y0 - tops[k] > window:
                 break     # sorted by top: no line of a similar size further up is in reach
-            gap = ln.bbox.y0 - up.bbox.y1
-            if gap < -0.3 * size or gap > RUN_GAP_EM * size:
+            gap = y0 - bottoms[k]
+            if gap < least_gap or gap > most_gap:
                 continue
+            up = horizontal[k]
             if max(size, up.size) > RUN_SIZE_RATIO * min(size, up.size):
                 continue
             if boxes and boxes.get(id(up)) != boxes.get(id(ln)):
                 continue
-            overlap = ln.bbox.x_overlap(up.bbox)
-            narrow = min(ln.bbox.width, up.bbox.width) or 1.0
-            reach = min(ln.bbox.x1, up.bbox.x1) - max(ln.bbox.x0, up.bbox.x0)
-            aligned = abs(ln.bbox.x0 - up.bbox.x0) <= RUN_INDENT_EM * size \
+            ub = up.bbox
+            reach = min(b.x1, ub.x1) - max(b.x0, ub.x0)
+            overlap = max(0.0, reach)                  # BBox.x_overlap
+            narrow = min(b.width, ub.width) or 1.0
+            aligned = abs(b.x0 - ub.x0) <= RUN_INDENT_EM * size \
                 and reach >= -RUN_TOUCH_EM * size
             if not (aligned or overlap >= RUN_OVERLAP_SHARE * narrow):
                 continue
-            cost = gap + abs(ln.bbox.x0 - up.bbox.x0) * 0.5
+            cost = gap + abs(b.x0 - ub.x0) * 0.5
             if best is None or cost < best[0]:
                 best = (cost, up)
         if best is None:
@@ -184,7 +191,7 @@ def _vertical_runs(lines: list[Line]) -> list[list[Line]]:
                 and ln.bbox.y_overlap(last.bbox) >= 0.5 * min(ln.bbox.height, last.bbox.height):
             runs[-1].append(ln)
         elif same_size and ln.bbox.x_overlap(last.bbox) >= 0.5 * min(ln.bbox.width, last.bbox.width) \
-                and 0 <= ln.bbox.y0 - last.bbox.y1 <= VERTICAL_WORD_GAP_EM * em:
+                and -VERTICAL_COLUMN_OVERLAP_EM * em <= ln.bbox.y0 - last.bbox.y1 <= VERTICAL_WORD_GAP_EM * em:
             runs[-1].append(ln)          # the same column, after a word space of a headline
         else:
             runs.append([ln])

@@ -157,3 +157,9 @@ def test_vertical_columns_may_overlap_by_a_quarter_em():
     assert len(geolayout._vertical_runs([right, col("应用场", 200 - 40 + 10)])) == 1   # 10 pt = 0.25 em
     assert len(geolayout._vertical_runs([right, col("应用场", 200 - 40 + 10.5)])) == 2
     assert [ln.text for ln in geolayout._vertical_runs([col("应用场", 170), right])[0]] == ["量子AI", "应用场"]
+    # two pieces of one column (a word space between) whose boxes overlap down by up to 0.25 em
+    top = Line(text="共同责任", page=1, lineno=0, bbox=BBox(100, 100, 140, 260), size=40.0, vertical=True)
+    for overlap, runs in ((10, 1), (10.5, 2)):
+        low = Line(text="共迎时代挑战", page=1, lineno=0, bbox=BBox(100, 260 - overlap, 140, 500), size=40.0,
+                   vertical=True)
+        assert len(geolayout._vertical_runs([top, low])) == runs
