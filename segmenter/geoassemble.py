@@ -46,6 +46,12 @@ SUBHEAD_GAP_EM = 2.5
 #: …or when body text of its article starts beside it, level with it within this many ems
 #: (a subhead opening a column right under the headline)
 SUBHEAD_BESIDE_EM = 2.0
+#: a kicker set at body size (synth sets some at 10 pt over a 10 pt body; papers do too): a run
+#: of its own of at most KICKER_MAX_LINES lines, standing at most KICKER_GAP_EM (body ems) over a
+#: head and within its width, no rule between (the PDF sets it 0.7 em over its headline; body
+#: text over the next article's head stands ≥ 1 em off with a rule, and is a longer run)
+KICKER_MAX_LINES = 3
+KICKER_GAP_EM = 1.0
 #: a byline belongs to a head when it starts within this many ems under it
 BYLINE_GAP_EM = 2.5
 #: a thing "above" overlaps this share of the narrower of the two horizontally
@@ -213,8 +219,37 @@ def _units(page: Page, blocks: list[Block], size0: float) -> tuple[list[_Unit], 
                     b.role = Role.SUBHEAD
             h.kind = "run"
             runs.append(h)
+    _body_size_kickers(page, heads, runs, size0)
     figures = _figures(page, blocks, used, size0)
     return heads, runs, figures
+
+
+def _body_size_kickers(page: Page, heads: list[_Unit], runs: list[_Unit], size0: float) -> None:
+    """A short run of its own right over a head and within its width is the head's kicker
+    (KICKER_MAX_LINES, KICKER_GAP_EM), whatever its size."""
+    for h in heads:
+        if h.vertical:
+            continue
+        hb = h.bbox
+        for r in list(runs):
+            rb = r.bbox
+            if r.box != h.box or not all(b.role is Role.BODY for b in r.blocks):
+                continue
+            if sum(len(b.lines) for b in r.blocks) > KICKER_MAX_LINES:
+                continue
+            if not -1 <= hb.y0 - rb.y1 <= KICKER_GAP_EM * size0:
+                continue
+            if rb.x0 < hb.x0 - size0 or rb.x1 > hb.x1 + size0 or _rule_y_between(page, rb.y1, hb.y0, rb):
+                continue
+            if any(u is not r and u.bbox.y0 < hb.y0 and u.bbox.y1 > rb.y1 - 1 and u.bbox.x_overlap(rb) > 0
+                   for u in runs):
+                continue                  # something else between them
+            runs.remove(r)
+            for b in r.blocks:
+                b.role = Role.HEADING
+            h.blocks[:0] = r.blocks
+            h.bbox = hb.union(rb)
+            break
 
 
 def _column_of(bb: BBox, runs: list[_Unit], size0: float) -> BBox:

@@ -163,3 +163,19 @@ def test_vertical_columns_may_overlap_by_a_quarter_em():
         low = Line(text="共迎时代挑战", page=1, lineno=0, bbox=BBox(100, 260 - overlap, 140, 500), size=40.0,
                    vertical=True)
         assert len(geolayout._vertical_runs([top, low])) == runs
+
+
+def test_body_size_kicker_edge():
+    """A short run of its own over a head, within its width, is the head's kicker whatever its
+    size: up to KICKER_MAX_LINES lines, at most KICKER_GAP_EM body ems over the head."""
+    assert (geoassemble.KICKER_MAX_LINES, geoassemble.KICKER_GAP_EM) == (3, 1.0)
+
+    def kicker_of(n_lines: int, gap: float):
+        kick = [_line("打通堵点", 50, 60 + 12 * k) for k in range(n_lines)]
+        top = 60 + 12 * (n_lines - 1) + 10 + gap
+        _, arts = _assembled(kick + [_line("标题标题", 50, top, size=20)] + _column(50, top + 30))
+        art = next(a for a in arts if a.headline)
+        return art.kicker.text if art.kicker else None
+    assert kicker_of(2, 9.5) == "打通堵点打通堵点"
+    assert kicker_of(2, 10.5) is None
+    assert kicker_of(3, 5) is not None and kicker_of(4, 5) is None
