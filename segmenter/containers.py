@@ -95,10 +95,22 @@ class Line:
     vertical: bool = False     # set top-down (竖排): text is read top-down, lines right-to-left
     font: str = ""             # font name as the PDF gives it (subset prefix removed); a hint only
     conf: float | None = None  # OCR confidence 0..1 (scans); None for text layers
+    low: tuple["LowWord", ...] = ()  # words OCR read below ocr.LOW_WORD_CONF (scans), in text order
 
     @property
     def src(self) -> "Span":
         return Span(self.page, self.lineno, self.lineno, self.bbox)
+
+
+@dataclass(frozen=True, slots=True)
+class LowWord:
+    """A word (CJK character or Latin word) that OCR read with low confidence (issue #5): where
+    it is in its :attr:`Line.text` (``text[start:end]``), where it is on the page, how sure OCR was."""
+
+    start: int                 # character offset into Line.text (inclusive)
+    end: int                   # character offset into Line.text (exclusive)
+    bbox: BBox                 # page pixels, mapped back from the OCR crop like the line's box
+    conf: float                # OCR confidence 0..1
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,8 +18,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from .containers import Article, Block, Edition, Figure, Jump, NonArticle, NonArticleKind, Span
+from .containers import Article, Block, Edition, Figure, Jump, Line, NonArticle, NonArticleKind, Span
 from .errors import OutputError
+from .ocr.confidence import format_low, low_spans, text_conf
 from .textutil import drop_cjk_spaces, is_cjk
 
 FORMAT_VERSION = "1"
@@ -92,7 +93,21 @@ class _Writer:
             el.set("repeated-src", self.src(block.repeated))
         if block.soft_hyphens:
             el.set("soft-hyphens", str(block.soft_hyphens))
+        self.ocr(el, block.lines, text)
         return el
+
+    def ocr(self, el: etree._Element, lines: list[Line], text: str) -> None:
+        """Scanned text only (issue #5): ``conf`` (character-weighted OCR confidence of the
+        element's lines) and its low-confidence words as ``low`` (offsets into ``text``) and
+        ``low-src`` (their boxes); nothing at all for text and PDF input."""
+        conf = text_conf(lines)
+        if conf is None:
+            return
+        el.set("conf", f"{conf:.2f}")
+        spans = low_spans(lines, text)
+        if spans:
+            el.set("low", format_low(spans))
+            el.set("low-src", format_src([Span(s.page, 0, 0, s.bbox) for s in spans], self.multi))
 
     def jump(self, parent: etree._Element, tag: str, j: Jump) -> None:
         el = etree.SubElement(parent, tag)
@@ -134,6 +149,7 @@ class _Writer:
             hy = sum(b.soft_hyphens for b in p.blocks)
             if hy:
                 el.set("soft-hyphens", str(hy))
+            self.ocr(el, p.lines, el.text)
         for j in a.continues:
             self.jump(root, "continues", j)
         for f in a.figures:
@@ -220,6 +236,7 @@ class _Writer:
                 li.set("src", format_src([ln.src], self.multi))
                 if ln.markup:
                     li.set("markup", ln.markup)
+                self.ocr(li, [ln], li.text)
 
 
 def to_bytes(el: etree._Element) -> bytes:

@@ -121,6 +121,8 @@ def segment_edition(ed: EditionInput, settings: Settings) -> Edition:
     """Segment one edition; unreadable pages are reported in ``ed.errors`` and skipped."""
     edition = read_edition(ed, settings)
     assemble_edition(edition, settings)
+    from .ocr.confidence import fold_article_confidence
+    fold_article_confidence(edition)   # scans: min(assembly score, OCR confidence) (issue #5)
     return edition
 
 

@@ -51,6 +51,7 @@ _SRC_TEXT_RE = re.compile(r"^(?:(\d+):)?(\d+)(?:-(\d+))?$")
 _SRC_BOX_RE = re.compile(r"^p(\d+):([-0-9.]+),([-0-9.]+),([-0-9.]+),([-0-9.]+)$")
 _XML_ILLEGAL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _HEAD_TAGS = ("kicker", "headline", "subtitle", "byline")
+_LOW_RE = re.compile(r"^(\d+)-(\d+):([01](?:\.\d+)?)$")
 
 
 # ----------------------------------------------------------------------------- data model
@@ -65,6 +66,16 @@ class Ref:
     box: tuple[float, float, float, float] | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class LowMark:
+    """A low-confidence OCR word of an element (scans, ``low`` / ``low-src``): ``text[start:end]``."""
+
+    start: int
+    end: int
+    conf: float
+    ref: Ref                   # its box on the page
+
+
 @dataclass(slots=True)
 class Item:
     """One emitted element: kicker, headline, subtitle, byline, p, h, caption, credit."""
@@ -73,6 +84,8 @@ class Item:
     text: str
     refs: list[Ref]
     extra: list[Ref] = field(default_factory=list)   # repeated-src: a copy printed again
+    conf: float | None = None  # OCR confidence of the element (scans)
+    low: list[LowMark] = field(default_factory=list)  # its low-confidence OCR words
 
 
 @dataclass(slots=True)
@@ -183,8 +196,31 @@ def _parse(path: Path) -> etree._Element:
 
 
 def _item(el: etree._Element, multi: bool) -> Item:
-    return Item(el.tag, el.text or "", parse_src(el.get("src"), multi),
-                parse_src(el.get("repeated-src"), multi))
+    it = Item(el.tag, el.text or "", parse_src(el.get("src"), multi),
+              parse_src(el.get("repeated-src"), multi))
+    if el.get("conf") is not None:
+        try:
+            it.conf = float(el.get("conf"))
+        except ValueError:
+            raise InputError(f"<{el.tag}> conf {el.get('conf')!r} is not a number") from None
+    if el.get("low"):
+        it.low = parse_low(el.get("low"), el.get("low-src"), multi)
+    return it
+
+
+def parse_low(low: str, low_src: str | None, multi: bool) -> list[LowMark]:
+    """``low`` ("12-14:0.410 …") and ``low-src`` (one box per word, same order) → marks."""
+    boxes = parse_src(low_src, multi)
+    words = low.split()
+    if len(boxes) != len(words) or any(b.box is None for b in boxes):
+        raise InputError(f"low {low!r} and low-src {low_src!r} do not give one box per word")
+    out = []
+    for w, b in zip(words, boxes):
+        m = _LOW_RE.match(w)
+        if not m or int(m.group(1)) >= int(m.group(2)):
+            raise InputError(f"low word {w!r} is not start-end:conf")
+        out.append(LowMark(int(m.group(1)), int(m.group(2)), float(m.group(3)), b))
+    return out
 
 
 def _figure_items(fig: etree._Element, multi: bool) -> list[Item]:
@@ -443,7 +479,12 @@ def _ref_json(r: Ref) -> list:
 
 
 def _item_json(it: Item) -> dict:
-    return {"t": it.tag, "x": it.text, "r": [_ref_json(r) for r in it.refs + it.extra]}
+    d = {"t": it.tag, "x": it.text, "r": [_ref_json(r) for r in it.refs + it.extra]}
+    if it.conf is not None:     # scans only: text and PDF pages keep their data as it was
+        d["cf"] = it.conf
+    if it.low:
+        d["lw"] = [[w.start, w.end, w.conf, _ref_json(w.ref)] for w in it.low]
+    return d
 
 
 def review_data(review: Review) -> dict:
@@ -480,10 +521,12 @@ _BODY = """<header class="top"><h1>{name}</h1>
 <tr><td><kbd>n</kbd> / <kbd>p</kbd></td><td>next / previous doubtful join (score &lt; {doubtful})</td></tr>
 <tr><td><kbd>J</kbd> / <kbd>K</kbd></td><td>next / previous join of any score, lowest score first</td></tr>
 <tr><td><kbd>]</kbd> / <kbd>[</kbd></td><td>next / previous page</td></tr>
+<tr><td><kbd>w</kbd> / <kbd>W</kbd></td><td>next / previous low-confidence OCR word (scans)</td></tr>
 <tr><td><kbd>Esc</kbd></td><td>clear the selection</td></tr><tr><td><kbd>?</kbd></td><td>this help</td></tr>
 </table><p>Click a line, a region, a join or an article to select it.  Grey: converter markup,
 jump markers and lines that went to no article; dashed outlines: orphan fragments; dotted:
-figures; grey boxes: page furniture (masthead, contents, folio).</p></div>
+figures; grey boxes: page furniture (masthead, contents, folio); red boxes and yellow marks:
+words OCR read with low confidence (scans; hover for text and confidence).</p></div>
 <div class="panes"><section class="pane" id="source" aria-label="source"></section>
 <section class="pane" id="right" aria-label="articles"><details open id="joinbox"><summary>
 Joins, lowest score first</summary><ol id="joins"></ol></details><div id="articles"></div></section></div>
@@ -529,6 +572,13 @@ color:#fff;background:#555;cursor:pointer;white-space:nowrap}
 #joins{margin:.3em 0 1em;padding-left:2.5em;max-height:30vh;overflow:auto}
 #joins li{cursor:pointer}
 #joins li.sel,.jm.sel{outline:2px solid #000}
+.pg svg .lw{fill:#ffe000;fill-opacity:.35;stroke:#e00000;stroke-width:1.5px;vector-effect:non-scaling-stroke}
+.pg svg .lw.sel{fill:#ff2000;fill-opacity:.45;stroke:#000;stroke-width:3px}
+mark.lw{background:#ffe27a;border-bottom:2px solid #e00000;color:inherit;cursor:pointer}
+.lwc{display:inline-block;font-size:.75rem;border:1px solid #e00000;border-radius:.4em;padding:0 .35em;
+margin:0 .2em .1em 0;color:#900;cursor:pointer;white-space:nowrap}
+mark.lw.sel,.lwc.sel{outline:2px solid #000}
+.cf{font-size:.72rem;color:#900;margin-left:.4em;white-space:nowrap}
 .flash{animation:fl 1.2s}
 @keyframes fl{from{background:#ffe066}to{background:transparent}}
 """
@@ -543,6 +593,14 @@ var A=D.articles, J=D.joins, P=D.pages, byN={};
 J.forEach(function(j){byN[j.n]=j;});
 var order=J.slice().sort(function(a,b){return a.s-b.s||a.n-b.n;});
 var doubt=order.filter(function(j){return j.d;});
+// low-confidence OCR words (scans), in article order: it.ln[k] is the number of it.lw[k]
+var LW=[];
+A.forEach(function(a){[].concat(a.head,a.body,a.fig).forEach(function(it){it.ln=[];var ch=Array.from(it.x);
+ (it.lw||[]).forEach(function(w){it.ln.push(LW.length);LW.push({a:a.i,w:w,n:LW.length,x:ch.slice(w[0],w[1]).join("")});});});});
+function T(it){if(!it.lw||!it.lw.length)return E(it.x);var ch=Array.from(it.x),out="",pos=0;
+ it.lw.forEach(function(w,k){if(w[0]<pos)return;var n=it.ln[k];out+=E(ch.slice(pos,w[0]).join(""))+'<mark class="lw" data-w="'+n+'" title="OCR confidence '+w[2].toFixed(2)+'">'+E(ch.slice(w[0],w[1]).join(""))+'</mark>';pos=w[1];});
+ return out+E(ch.slice(pos).join(""));}
+function C(it){return it.cf!=null&&it.cf<1?'<span class="cf" title="OCR confidence of this element">OCR '+it.cf.toFixed(2)+'</span>':"";}
 function refKey(r){return r.length==3?"L"+r[0]+"-"+r[1]:"B"+r.join("_");}
 // join ends: first line / box of each side
 var ends={};
@@ -574,6 +632,7 @@ P.forEach(function(p){
    [].concat(a.head,a.body,a.fig).forEach(function(it){it.r.forEach(function(r){if(r.length==5&&r[0]==p.n){
     svg.push(box(r,"reg reg"+a.i,' style="fill:'+a.c+';stroke:'+a.c+'"',"a"+a.i));if(!first)first=r;}});});
    if(first)svg.push('<circle cx="'+first[1]+'" cy="'+first[2]+'" r="'+(11*s)+'" fill="'+a.c+'"/><text x="'+first[1]+'" y="'+first[2]+'" fill="#fff" text-anchor="middle" dominant-baseline="central" style="font-size:'+(13*s)+'px">'+(a.i+1)+'</text>');});
+  LW.forEach(function(L){var r=L.w[3];if(r.length==5&&r[0]==p.n)svg.push('<rect class="lw" data-w="'+L.n+'" x="'+r[1]+'" y="'+r[2]+'" width="'+Math.max(1,r[3]-r[1])+'" height="'+Math.max(1,r[4]-r[2])+'"><title>'+E(L.x)+' \u00b7 OCR confidence '+L.w[2].toFixed(2)+'</title></rect>');});
   J.forEach(function(j){[["l",j.l],["r",j.r]].forEach(function(e){var r=e[1][0];if(!r||r.length!=5||r[0]!=p.n||(e[0]=="r"&&same(j)))return;
    var x=e[0]=="l"?r[3]-8*s:r[1]+8*s;svg.push('<rect class="jend'+(j.d?" d":"")+'" data-j="'+j.n+'" x="'+(x-7*s)+'" y="'+(r[2]-7*s)+'" width="'+(14*s)+'" height="'+(14*s)+'" fill="#555"><title>J'+j.n+' '+E(j.k)+' '+j.s.toFixed(3)+'</title></rect><text class="jlab" x="'+(x+(e[0]=="l"?-9:9)*s)+'" y="'+r[2]+'" text-anchor="'+(e[0]=="l"?"end":"start")+'" dominant-baseline="central" style="font-size:'+(10*s)+'px">'+(e[0]=="l"?"J"+j.n+"\u25b6 "+j.s.toFixed(2):"\u25b6J"+j.n+" "+j.s.toFixed(2))+'</text>');});});
   src.push('<div class="pg" id="pg-'+p.n+'" data-img="'+p.img+'" style="aspect-ratio:'+w+'/'+h+'"><svg viewBox="0 0 '+w+' '+h+'" preserveAspectRatio="none">'+svg.join("")+'</svg></div>');
@@ -592,9 +651,11 @@ document.getElementById("joins").innerHTML=order.map(function(j){var a=A[j.a];re
 function refs(r){return r.map(function(x){return x.length==3?(P.length>1?x[0]+":":"")+x[1]+(x[2]!=x[1]?"-"+x[2]:""):"p"+x[0];}).join(",");}
 document.getElementById("articles").innerHTML=A.map(function(a){var h=[];
  h.push('<article class="art" id="art-'+a.i+'" data-a="'+a.i+'" style="border-color:'+a.c+'"><div class="meta"><span class="chip" style="background:'+a.c+'">'+(a.i+1)+'</span> '+E(a.id)+' \u00b7 confidence '+a.conf.toFixed(2)+'</div>');
- a.head.forEach(function(it){h.push(it.t=="headline"?'<h3 title="'+refs(it.r)+'">'+E(it.x)+'</h3>':'<p class="'+it.t+'" title="'+refs(it.r)+'">'+E(it.x)+'</p>');});
- a.body.forEach(function(it){h.push('<p class="'+(it.t=="h"?"h":"")+'" title="'+refs(it.r)+'">'+E(it.x)+'</p>');});
- a.fig.forEach(function(it){h.push('<p class="cap" title="'+it.t+' '+refs(it.r)+'">'+E(it.x)+'</p>');});
+ a.head.forEach(function(it){h.push(it.t=="headline"?'<h3 title="'+refs(it.r)+'">'+T(it)+C(it)+'</h3>':'<p class="'+it.t+'" title="'+refs(it.r)+'">'+T(it)+C(it)+'</p>');});
+ a.body.forEach(function(it){h.push('<p class="'+(it.t=="h"?"h":"")+'" title="'+refs(it.r)+'">'+T(it)+C(it)+'</p>');});
+ a.fig.forEach(function(it){h.push('<p class="cap" title="'+it.t+' '+refs(it.r)+'">'+T(it)+C(it)+'</p>');});
+ var lws=LW.filter(function(L){return L.a==a.i;});
+ if(lws.length)h.push('<div class="meta lows">low-confidence OCR words (w / W): '+lws.map(function(L){return '<span class="lwc" data-w="'+L.n+'" title="OCR confidence '+L.w[2].toFixed(3)+'">'+E(L.x)+' '+L.w[2].toFixed(2)+'</span>';}).join("")+'</div>');
  a.jumps.forEach(function(m){h.push('<p class="muted">'+E(m.m)+'</p>');});
  if(a.joins.length)h.push('<div class="meta">joins: '+a.joins.map(function(n){var j=byN[n];return '<span class="jm'+(j.d?" d":"")+'" data-j="'+n+'">J'+n+' '+E(j.k)+' '+j.s.toFixed(2)+'</span>';}).join("")+'</div>');
  h.push('</article>');return h.join("");}).join("");
@@ -602,7 +663,7 @@ var nd=doubt.length;
 document.getElementById("summary").textContent=P.length+" page(s) \u00b7 "+A.length+" articles \u00b7 "+J.length+" joins \u00b7 "+nd+" doubtful (score < "+D.doubtful+")";
 if(D.warnings.length)document.getElementById("warnings").textContent="\u26a0 "+D.warnings.join(" \u00b7 ");
 // ---- selection and navigation
-var R=document.getElementById("right"),cur=-1,curJ=-1,curP=0;
+var R=document.getElementById("right"),cur=-1,curJ=-1,curP=0,curW=-1;
 function clearSel(){document.querySelectorAll(".sel").forEach(function(e){e.classList.remove("sel");});}
 function firstRef(a){var its=[].concat(a.head,a.body,a.fig);for(var k=0;k<its.length;k++)if(its[k].r.length)return its[k].r[0];return null;}
 function show(r,flash){if(!r)return;var el=r.length==3?document.getElementById("L"+r[0]+"-"+r[1]):document.getElementById("pg-"+r[0]);if(!el)return;
@@ -611,7 +672,10 @@ function selArticle(i,scrollSrc){if(i<0||i>=A.length)return;cur=i;clearSel();var
  el.scrollIntoView({block:"nearest"});S.querySelectorAll(".reg"+i).forEach(function(e){e.classList.add("sel");});if(scrollSrc)show(firstRef(A[i]),true);}
 function selJoin(n){var j=byN[n];if(!j)return;selArticle(j.a,false);document.querySelectorAll('[data-j="'+n+'"]').forEach(function(e){e.classList.add("sel");});
  var li=document.querySelector('#joins li[data-j="'+n+'"]');if(li)li.scrollIntoView({block:"nearest"});show(j.r[0]||j.l[0],true);}
-document.addEventListener("click",function(ev){var t=ev.target.closest("[data-j],[data-o],[data-a]");if(!t)return;
+function selWord(n){var L=LW[n];if(!L)return;curW=n;selArticle(L.a,false);document.querySelectorAll('[data-w="'+n+'"]').forEach(function(e){e.classList.add("sel");});
+ var c=document.querySelector('.lwc[data-w="'+n+'"]');if(c)c.scrollIntoView({block:"nearest"});show(L.w[3],true);}
+document.addEventListener("click",function(ev){var t=ev.target.closest("[data-w],[data-j],[data-o],[data-a]");if(!t)return;
+ if(t.dataset.w){ev.stopPropagation();selWord(+t.dataset.w);return;}
  if(t.dataset.j){ev.stopPropagation();curJ=order.indexOf(byN[+t.dataset.j]);selJoin(+t.dataset.j);return;}
  var o=t.dataset.o!==undefined?t.dataset.o:"a"+t.dataset.a;if(o.charAt(0)=="a")selArticle(+o.slice(1),t.dataset.a!==undefined);});
 function step(list,d){if(!list.length)return;var k=list.indexOf(order[curJ]);k=k<0?(d>0?0:list.length-1):(k+d+list.length)%list.length;curJ=order.indexOf(list[k]);selJoin(list[k].n);}
@@ -619,10 +683,11 @@ document.addEventListener("keydown",function(ev){if(ev.ctrlKey||ev.metaKey||ev.a
  if(k=="j")selArticle(Math.min(A.length-1,cur+1),true);else if(k=="k")selArticle(Math.max(0,cur-1),true);
  else if(k=="n")step(doubt,1);else if(k=="p")step(doubt,-1);else if(k=="J")step(order,1);else if(k=="K")step(order,-1);
  else if(k=="]"||k=="["){curP=Math.max(0,Math.min(P.length-1,curP+(k=="]"?1:-1)));document.getElementById("page-"+P[curP].n).scrollIntoView({block:"start"});}
- else if(k=="Escape"){clearSel();cur=-1;curJ=-1;document.getElementById("help").hidden=true;}
+ else if(k=="w"||k=="W"){if(!LW.length)return;selWord(curW<0?(k=="w"?0:LW.length-1):(curW+(k=="w"?1:-1)+LW.length)%LW.length);}
+ else if(k=="Escape"){clearSel();cur=-1;curJ=-1;curW=-1;document.getElementById("help").hidden=true;}
  else if(k=="?"){var hp=document.getElementById("help");hp.hidden=!hp.hidden;}else return;ev.preventDefault();});
 document.getElementById("helpbtn").addEventListener("click",function(){var hp=document.getElementById("help");hp.hidden=!hp.hidden;});
-var b=document.body;b.dataset.articles=A.length;b.dataset.joins=J.length;b.dataset.pages=P.length;b.dataset.doubtful=nd;
+var b=document.body;b.dataset.articles=A.length;b.dataset.joins=J.length;b.dataset.pages=P.length;b.dataset.doubtful=nd;b.dataset.low=LW.length;
 b.dataset.ready=performance.now().toFixed(1);b.dataset.build=(performance.now()-t0).toFixed(1);
 requestAnimationFrame(function(){b.dataset.painted=performance.now().toFixed(1);});
 // test hook: file:///…/review.html#keys=jjn replays those keys once the page is built
@@ -630,6 +695,7 @@ var hk=/^#keys=(.*)$/.exec(location.hash);if(hk)decodeURIComponent(hk[1]).split(
  document.dispatchEvent(new KeyboardEvent("keydown",{key:k,bubbles:true}));});
 var sa=document.querySelector(".art.sel"),sj=document.querySelector("#joins li.sel");
 b.dataset.selArticle=sa?sa.dataset.a:"";b.dataset.selJoin=sj?sj.dataset.j:"";
+var sw=document.querySelector(".lwc.sel");b.dataset.selWord=sw?sw.dataset.w:"";
 })();
 """
 

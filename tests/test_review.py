@@ -386,3 +386,92 @@ def test_scan_page_is_an_image_with_pixel_boxes(tmp_path):
     import base64
     jpeg = base64.b64decode(_IMG_RE.search(text).group(2))
     assert pymupdf.Pixmap(jpeg).width == 400      # native size, under MAX_IMAGE_PX
+
+
+# ----------------------------------------------------------------------------- scans: OCR confidence
+
+def _fake_ocr(image, vertical):
+    """FakeEngine reading of a crop: one line, a word per 16 px, every third word read with low
+    confidence (0.5 + 0.01 × its place), so that every region has low-confidence words."""
+    from segmenter.containers import BBox
+    from segmenter.ocr import OcrLine, OcrWord
+    h, w = image.shape[:2]
+    chars = "国家科技创新发展新质生产力"
+    n = max(1, min(len(chars), w // 16))
+    words = tuple(OcrWord(chars[k], BBox(k * 16.0, 1.0, k * 16.0 + 14, min(h, 21.0)),
+                          0.5 + 0.01 * k if k % 3 == 1 else 0.99) for k in range(n))
+    return [OcrLine(words, BBox(0.0, 0.0, n * 16.0, min(h, 22.0)), vertical)]
+
+
+@pytest.fixture(scope="module")
+def scan_out(tmp_path_factory):
+    """A generated page as a 100 dpi page image, segmented with the fake OCR and reviewed."""
+    import pymupdf
+    from segmenter import ocr
+    from segmenter.synth import generate
+    base = tmp_path_factory.mktemp("review-scan")
+    generate(1, 4, base / "syn")
+    doc = pymupdf.open(str(base / "syn" / "edition.pdf"))
+    png = base / "scan.png"
+    doc[0].get_pixmap(dpi=100, colorspace=pymupdf.csGRAY).save(str(png))
+    doc.close()
+    mp = pytest.MonkeyPatch()
+    mp.setattr(ocr, "get_engine", lambda name, cache=None: ocr.FakeEngine(_fake_ocr))
+    try:
+        assert main(["run", str(png), "-o", str(base / "out"), "--set", "scan_workers=1",
+                     "--set", "ocr_cache=off"]) == 0
+    finally:
+        mp.undo()
+    dest = base / "scan.html"
+    assert review_cli(base / "out" / "scan", "-o", dest) == 0
+    return base / "out" / "scan", dest
+
+
+def _low_words(folder: Path) -> tuple[list[tuple[int, str, float]], int]:
+    """(article index, word text, conf) of every low word of the articles, in article order, and
+    the number of article elements whose OCR confidence is below 1."""
+    index = etree.parse(str(folder / "index.xml")).getroot()
+    words, below = [], 0
+    for i, a in enumerate(index.findall("article")):
+        root = etree.parse(str(folder / a.get("file"))).getroot()
+        items = [el for t in ("kicker", "headline", "subtitle", "byline") for el in root.findall(f"head/{t}")]
+        items += [el for el in root.findall("body/*")] + [el for el in root.findall("figure/*")]
+        for el in items:
+            below += el.get("conf") is not None and float(el.get("conf")) < 1
+            for w in (el.get("low") or "").split():
+                rng, conf = w.split(":")
+                s, e = map(int, rng.split("-"))
+                words.append((i, el.text[s:e], float(conf)))
+    return words, below
+
+
+def test_parse_low_rejects_mismatched_boxes():
+    assert rv.parse_low("1-2:0.5", "p1:1,2,3,4", False) == [rv.LowMark(1, 2, 0.5, rv.Ref(1, box=(1.0, 2.0, 3.0, 4.0)))]
+    for low, src in (("1-2:0.5 3-4:0.6", "p1:1,2,3,4"), ("2-1:0.5", "p1:1,2,3,4"), ("1-2", "p1:1,2,3,4")):
+        with pytest.raises(InputError):
+            rv.parse_low(low, src, False)
+
+
+def test_browser_scan_low_confidence_words(scan_out):
+    folder, dest = scan_out
+    words, below = _low_words(folder)
+    assert len(words) > 10 and below > 0
+    data = page_data(dest.read_text("utf-8"))
+    assert sum(len(it.get("lw", [])) for a in data["articles"] for it in a["head"] + a["body"] + a["fig"]) == len(words)
+    dom = _dom(dest)
+    assert dom.find("body").get("data-low") == str(len(words))
+    boxes = q(dom, "svg rect.lw")
+    assert len(boxes) == len(q(dom, ".lwc")) == len(q(dom, "mark.lw")) == len(words)
+    # the tooltip of each box on the page image: the word and its confidence
+    for rect, (_, text, conf) in zip(sorted(boxes, key=lambda r: int(r.get("data-w"))), words):
+        assert rect.find("title").text_content() == f"{text} \u00b7 OCR confidence {conf:.2f}"
+    assert [m.text_content() for m in sorted(q(dom, "mark.lw"), key=lambda m: int(m.get("data-w")))] == [w[1] for w in words]
+    assert len(q(dom, ".cf")) == below
+    # w steps forward through the words (article by article), W backwards from the last
+    body = _dom(dest, "#keys=ww").find("body")
+    assert (body.get("data-sel-word"), body.get("data-sel-article")) == ("1", str(words[1][0]))
+    body = _dom(dest, "#keys=W").find("body")
+    assert (body.get("data-sel-word"), body.get("data-sel-article")) == (str(len(words) - 1), str(words[-1][0]))
+    ARTIFACTS.mkdir(exist_ok=True)
+    _browser(dest, f"--screenshot={ARTIFACTS / 'review-scan.png'}", fragment="#keys=www")
+    assert (ARTIFACTS / "review-scan.png").stat().st_size > 10_000

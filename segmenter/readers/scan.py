@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..containers import BBox, Line, Page
+from ..containers import BBox, Line, LowWord, Page
 from ..textutil import repair_quotes
 from ..errors import InputError
 from ..settings import Settings
@@ -247,9 +247,31 @@ def _ocr_region(image: np.ndarray, region, engine, number: int) -> list[Line]:
         text = repair_quotes(ol.text.strip())   # engines read “ ” as " (lexicon.QUOTE_KINDS)
         if not text:
             continue
-        b = ol.bbox
-        bbox = BBox(round(x0 + b.x0 / scale, 1), round(y0 + b.y0 / scale, 1),
-                    round(x0 + b.x1 / scale, 1), round(y0 + b.y1 / scale, 1))
+        bbox = _to_page(ol.bbox, x0, y0, scale)
         out.append(Line(text=text, page=number, lineno=0, bbox=bbox, size=round(region.em, 1),
-                        vertical=bool(ol.vertical or region.vertical), conf=round(float(ol.conf), 3)))
+                        vertical=bool(ol.vertical or region.vertical), conf=round(float(ol.conf), 3),
+                        low=_low_words(ol, x0, y0, scale)))
     return out
+
+
+def _to_page(b: BBox, x0: int, y0: int, scale: float) -> BBox:
+    """A box in the (resized) crop's pixels mapped back to page pixels (see region_crop)."""
+    return BBox(round(x0 + b.x0 / scale, 1), round(y0 + b.y0 / scale, 1),
+                round(x0 + b.x1 / scale, 1), round(y0 + b.y1 / scale, 1))
+
+
+def _low_words(ol, x0: int, y0: int, scale: float) -> tuple[LowWord, ...]:
+    """The words of OCR line ``ol`` read below LOW_WORD_CONF: offsets into the line's text (the
+    Line's text is ``ol.text.strip()`` with quote marks repaired one for one, so offsets into
+    ``ol.text`` minus its leading blanks hold), boxes in page pixels."""
+    from ..ocr import LOW_WORD_CONF, word_offsets
+    if not any(w.conf < LOW_WORD_CONF for w in ol.words):
+        return ()
+    full = ol.text
+    lead = len(full) - len(full.lstrip())
+    out: list[LowWord] = []
+    for w, span in zip(ol.words, word_offsets([w.text for w in ol.words])):
+        if span is None or w.conf >= LOW_WORD_CONF:
+            continue
+        out.append(LowWord(span[0] - lead, span[1] - lead, _to_page(w.bbox, x0, y0, scale), round(float(w.conf), 3)))
+    return tuple(out)
