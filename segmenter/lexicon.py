@@ -32,6 +32,12 @@ QUOTE_KINDS = (("“", "”", '"'), ("‘", "’", "'"))
 #: the end), or right after a sentence-final mark, it closes
 QUOTE_OPENS_AFTER = "：:，,、；;（(《【「『 \t—"
 QUOTE_CLOSES_BEFORE = "，,。．、；;：:？?！!）)》】」』…"
+#: dashes a line may open with (a subtitle's ——)
+DASHES = "—–─-"
+#: OCR punctuation repair (scans): half-width marks engines read for the full-width ones of CJK
+#: type (the glyphs differ only in their side bearings); one is turned when a CJK character
+#: stands next to it ("(" between 能 and A: "（"), never between Latin letters or digits (1,000)
+HALF_TO_FULL = {"(": "（", ")": "）", ",": "，", ":": "：", ";": "；", "?": "？", "!": "！"}
 #: ornaments used before bylines, jumps and subheads
 ORNAMENTS = "▲△■□●○◆◇★☆▶►※◎"
 

@@ -157,3 +157,20 @@ def repair_quotes(text: str) -> str:
             chars[i] = opener if side else closer
             inside = side
     return "".join(chars)
+
+
+def repair_punctuation(text: str) -> str:
+    """Half-width punctuation of OCR'd CJK text made full-width where a CJK character stands
+    next to it (lexicon.HALF_TO_FULL); one character for one, so offsets stay valid."""
+    if not any(c in lexicon.HALF_TO_FULL for c in text):
+        return text
+    chars = list(text)
+    for i, c in enumerate(chars):
+        full = lexicon.HALF_TO_FULL.get(c)
+        if full is None:
+            continue
+        prev = text[i - 1] if i else ""
+        nxt = text[i + 1] if i + 1 < len(text) else ""
+        if (prev and is_cjk(prev) and not prev.isspace()) or (nxt and is_cjk(nxt)):
+            chars[i] = full
+    return "".join(chars)

@@ -45,3 +45,17 @@ def test_solid_byline_on_ocr_lines_only(line, byline):
     # a text layer or dump keeps its spaces: run-together names are no byline there
     assert _is_byline(line, ocr=False) is False
     assert _is_byline("本报记者 刘羽佳 通讯员 陈晨", ocr=False)
+
+
+@pytest.mark.parametrize("read, right", [
+    ("人工智能(AI)产业", "人工智能（AI）产业"),
+    ("他说:好", "他说：好"),
+    ("为什么?", "为什么？"),
+    ("(记者王明)", "（记者王明）"),
+    ("1,000元", "1,000元"),              # between digits: stays
+    ("Hello, world", "Hello, world"),    # Latin text: stays
+])
+def test_half_width_punctuation_next_to_cjk(read, right):
+    from segmenter.textutil import repair_punctuation
+    assert repair_punctuation(read) == right
+    assert lexicon.HALF_TO_FULL["("] == "（"

@@ -229,3 +229,20 @@ def test_vertical_column_with_punctuation_riders():
     stacks, rest = sl._vertical_stacks(left + right)
     assert len(stacks) == 2 and not rest
     assert sorted(len(s) for s in stacks) == [6, 7]
+
+
+
+def test_glyph_pieces_one_over_the_other_are_glued():
+    """稳 of a 40 pt headline split in two (45 and 54 px high, 5 px apart): one glyph, so the line
+    goes on to 步发展; a white gap over FRAGMENT_GAP_SHARE of the joint height, or a box over
+    GLYPH_ASPECT_MAX times higher than wide, keeps two pieces."""
+    assert (sl.FRAGMENT_GAP_SHARE, sl.GLYPH_ASPECT_MAX) == (0.1, 1.3)
+    top, low = _blob(1824, 902, 1922, 947), _blob(1828, 952, 1912, 1006)
+    assert sl._glue_fragments([low, top]) == [_blob(1824, 902, 1922, 1006)]
+    assert len(sl._glue_fragments([top, _blob(1828, 958, 1912, 1006)])) == 2      # 11 px of 104
+    assert len(sl._glue_fragments([_blob(0, 0, 40, 30), _blob(0, 32, 40, 53)])) == 2   # 53 > 1.3 × 40
+    # two lines of a column: wide blobs, never glued
+    assert len(sl._glue_fragments([_blob(0, 0, 400, 24), _blob(0, 27, 400, 51)])) == 2
+    line = sl._join_pieces([_blob(1267, 903, 1588, 1005), _blob(1602, 903, 1814, 1004), top, low,
+                            _blob(1933, 904, 2143, 1004)], [])
+    assert line == [_blob(1267, 902, 2143, 1006)]

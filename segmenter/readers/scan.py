@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from ..containers import BBox, Line, LowWord, Page
-from ..textutil import repair_quotes
+from ..textutil import repair_punctuation, repair_quotes
 from ..errors import InputError
 from ..settings import Settings
 from .image import MAX_IMAGE_PIXELS, decode_page, image_page_count
@@ -42,6 +42,18 @@ SHRINK_ABOVE_PX = 60.0
 #: white margin kept around a region's ink when cropping it, in the region's ems (engines
 #: miss strokes that touch the crop edge)
 REGION_PAD_EM = 0.3
+#: two OCR lines of one horizontal region overlapping by this share of the lower one's height
+#: stand on one row (lines of a column overlap by under 0.2: leading is ≥ 1.2 em)
+ROW_OVERLAP_SHARE = 0.5
+#: a dash put back before an OCR line (_restore_dash): ink darker than DASH_INK_LEVEL (the
+#: scan layout's INK_MAX_LEVEL), at least DASH_MIN_EM glyph heights long (a — is 1 em, its ink
+#: ~0.9), at most DASH_MAX_THICK_EM thick (a dash's stroke is 0.05–0.1 em), its middle within
+#: DASH_MIDDLE_SHARE of the line's height from the line's middle; —— from DASH_DOUBLE_EM
+DASH_INK_LEVEL = 190
+DASH_MIN_EM = 0.8
+DASH_MAX_THICK_EM = 0.2
+DASH_MIDDLE_SHARE = 0.25
+DASH_DOUBLE_EM = 1.5
 #: how pdfdoc.text_layer_problem starts its reason for an image-only (scanned) PDF page
 SCANNED_PROBLEM = "no text layer"
 #: the OCR cache folder when the setting is "" and $SEGMENTER_OCR_CACHE is not set
@@ -215,10 +227,66 @@ def scan_page(gray: np.ndarray, number: int, path: Path, source_page: int, engin
     an = analyse_page(gray)
     lines: list[Line] = []
     for region in an.regions:
-        lines.extend(_ocr_region(an.image, region, engine, number))
+        got = _ocr_region(an.image, region, engine, number)
+        if not region.vertical:
+            got = _join_row_pieces(got, region)
+            got = [_restore_dash(ln, an.image, region) for ln in got]
+        lines.extend(got)
     return Page(number=number, path=str(path), name=path.name, kind="scan", lines=lines,
                 width=float(an.width), height=float(an.height), graphics=list(an.graphics),
                 source_page=source_page)
+
+
+def _join_row_pieces(lines: list[Line], region) -> list[Line]:
+    """OCR lines of one horizontal region that stand on one row are one printed line: a region
+    never spans a gutter (scanlayout joins pieces only within LINE_JOIN_EM and never across a
+    rule), but RapidOCR cuts a long headline in two (以科技创新为引领新质生产力稳步 | 发展)."""
+    from ..ocr import join_words
+    rows: list[Line] = []
+    for ln in sorted(lines, key=lambda ln: (ln.bbox.x0, ln.bbox.y0)):
+        for i, r in enumerate(rows):
+            if r.bbox.y_overlap(ln.bbox) >= ROW_OVERLAP_SHARE * min(r.bbox.height, ln.bbox.height) \
+                    and ln.bbox.x0 >= r.bbox.x0:
+                text = join_words([r.text, ln.text])
+                shift = len(text) - len(ln.text)
+                low = r.low + tuple(LowWord(w.start + shift, w.end + shift, w.bbox, w.conf) for w in ln.low)
+                n1, n2 = len(r.text), len(ln.text)
+                conf = None if r.conf is None or ln.conf is None else round((r.conf * n1 + ln.conf * n2) / (n1 + n2), 3)
+                rows[i] = Line(text=text, page=r.page, lineno=0, bbox=r.bbox.union(ln.bbox), size=r.size,
+                               vertical=r.vertical, conf=conf, low=low)
+                break
+        else:
+            rows.append(ln)
+    return sorted(rows, key=lambda ln: (ln.bbox.y0, ln.bbox.x0))
+
+
+def _restore_dash(ln: Line, image: np.ndarray, region) -> Line:
+    """RapidOCR drops the —— that opens a subtitle (——降低误诊率和漏诊率): ink left of the line
+    within its region, one thin stroke level with the middle of the glyphs, at least
+    DASH_MIN_EM glyph heights long, is put back (—— when longer than DASH_DOUBLE_EM, else —)."""
+    from .. import lexicon
+    if ln.text[:1] in lexicon.DASHES:
+        return ln
+    b, g = ln.bbox, region.glyph
+    x0, x1 = int(region.bbox.x0), int(b.x0)
+    y0, y1 = int(b.y0), int(np.ceil(b.y1))
+    if x1 - x0 < DASH_MIN_EM * g or y1 <= y0:
+        return ln
+    ink = image[y0:y1, x0:x1] < DASH_INK_LEVEL
+    cols = np.flatnonzero(ink.any(axis=0))
+    rows = np.flatnonzero(ink.any(axis=1))
+    if not len(cols):
+        return ln
+    length, thick = cols[-1] - cols[0] + 1, rows[-1] - rows[0] + 1
+    mid = y0 + (rows[0] + rows[-1]) / 2
+    if length < DASH_MIN_EM * g or thick > DASH_MAX_THICK_EM * g or len(cols) < 0.9 * length \
+            or abs(mid - (b.y0 + b.y1) / 2) > DASH_MIDDLE_SHARE * b.height:
+        return ln
+    dash = "——" if length >= DASH_DOUBLE_EM * g else "—"
+    low = tuple(LowWord(w.start + len(dash), w.end + len(dash), w.bbox, w.conf) for w in ln.low)
+    bbox = BBox(float(x0 + cols[0]), b.y0, b.x1, b.y1)
+    return Line(text=dash + ln.text, page=ln.page, lineno=ln.lineno, bbox=bbox, size=ln.size,
+                vertical=ln.vertical, conf=ln.conf, low=low)
 
 
 def region_crop(region, shape: tuple[int, ...]) -> tuple[int, int, int, int, float]:
@@ -244,7 +312,8 @@ def _ocr_region(image: np.ndarray, region, engine, number: int) -> list[Line]:
                           interpolation=cv2.INTER_AREA)
     out: list[Line] = []
     for ol in engine.recognize(np.ascontiguousarray(crop), vertical=region.vertical):
-        text = repair_quotes(ol.text.strip())   # engines read “ ” as " (lexicon.QUOTE_KINDS)
+        # engines read “ ” as " and （ as ( (lexicon.QUOTE_KINDS, HALF_TO_FULL): one char for one
+        text = repair_punctuation(repair_quotes(ol.text.strip()))
         if not text:
             continue
         bbox = _to_page(ol.bbox, x0, y0, scale)
