@@ -25,6 +25,9 @@ from .textutil import drop_cjk_spaces
 
 __all__ = ["classify_geometry", "HEADING_MIN_RATIO"]
 
+#: a byline's wrapped second line ends this many ems short of its column, or the line after
+#: it is indented this much (a body paragraph opens with a 2-em indent)
+BYLINE_SHORT_EM = 1.0
 #: a block set at least this much larger than the body size is heading-like (headline,
 #: kicker, subtitle or subhead; body text is one size, heads of any tier are ≥ 1.15×)
 HEADING_MIN_RATIO = 1.12
@@ -129,14 +132,32 @@ def _split_line_roles(page: Page) -> None:
                 out += [head, tail]
                 continue
             first = drop_cjk_spaces(b.lines[0].text.strip())
-            if lexicon.JUMP_FROM_RE.fullmatch(first) or _is_byline(b.lines[0].text, b.lines[0].conf is not None):
-                head, tail = _sub(b, b.lines[:1]), _sub(b, b.lines[1:])
+            byline = _is_byline(b.lines[0].text, b.lines[0].conf is not None)
+            if lexicon.JUMP_FROM_RE.fullmatch(first) or byline:
+                k = 2 if byline and _byline_wraps(b) else 1
+                if k == len(b.lines):
+                    out.append(b)
+                    continue
+                head, tail = _sub(b, b.lines[:k]), _sub(b, b.lines[k:])
                 head.closes = True
                 tail.opens = b.opens
                 out += [head, tail]
                 continue
         out.append(b)
     page.blocks = out
+
+
+def _byline_wraps(b: Block) -> bool:
+    """The byline that opens ``b`` goes on in its second line: names only (BYLINE_TAIL_RE), and
+    the body visibly starts after it (the second line ends short, or the third is indented)."""
+    second = b.lines[1]
+    if not lexicon.BYLINE_TAIL_RE.fullmatch(second.text.strip()):
+        return False
+    size = second.size or 1.0
+    right = max(ln.bbox.x1 for ln in b.lines)
+    if second.bbox.x1 <= right - BYLINE_SHORT_EM * size or len(b.lines) == 2:
+        return True
+    return b.lines[2].bbox.x0 >= second.bbox.x0 + BYLINE_SHORT_EM * size
 
 
 def _sub(b: Block, lines) -> Block:
@@ -168,18 +189,18 @@ def _furniture(page: Page, size0: float) -> None:
     """Masthead / running head above the top rule, folio below the foot rule."""
     if not page.blocks:
         return
-    x0 = min(b.bbox.x0 for b in page.blocks)
-    x1 = max(b.bbox.x1 for b in page.blocks)
+    boxes = [b.bbox for b in page.blocks]       # Block.bbox is computed on each call
+    x0 = min(bb.x0 for bb in boxes)
+    x1 = max(bb.x1 for bb in boxes)
     wide = [g.bbox for g in page.graphics if g.kind is GraphicKind.RULE and g.horizontal
             and g.bbox.width >= PAGE_RULE_SHARE * (x1 - x0)]
-    h = page.height or max(b.bbox.y1 for b in page.blocks)
+    h = page.height or max(bb.y1 for bb in boxes)
     tops = [r.y0 for r in wide if r.y0 <= TOP_BAND * h]
     foots = [r.y1 for r in wide if r.y1 >= (1 - BOTTOM_BAND) * h]
     top = min(tops) if tops else None
     foot = max(foots) if foots else None
     furniture: list[Block] = []
-    for b in page.blocks:
-        bb = b.bbox
+    for b, bb in zip(page.blocks, boxes):
         t = drop_cjk_spaces(b.text.strip())
         if top is not None and bb.y1 <= top + 0.5:
             furniture.append(b)

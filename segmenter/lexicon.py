@@ -82,6 +82,9 @@ BYLINE_SOLID_RE = re.compile(
     rf"^\s*[{ORNAMENTS}]?\s*(?:本报|新华社|人民日报|中新社|经济日报|科技日报)?(?:特约)?"
     r"(?:记者|通讯员|实习生|特派记者|首席记者)"
     rf"{_NAME_CHAR}{{2,12}}(?:(?:通讯员|实习生|记者){_NAME_CHAR}{{2,9}})*\s*$")
+#: the second line of a byline wrapped in a narrow column (□新华社记者 王 / 五 刘开雄 胡喆): names
+#: and role words only, no punctuation
+BYLINE_TAIL_RE = re.compile(rf"^(?:通讯员|实习生|记者|{_NAME_CHAR}|[\s\u3000]){{2,24}}$")
 #: closing note at the end of a body: （新华社北京12月6日电）, （记者 王明 李华）, （本报记者 王明）
 CLOSING_NOTE_RE = re.compile(
     r"[（(]\s*(?:[^（）()]{0,16}?\d{1,2}月\d{1,2}日电|(?:本报|新华社)?(?:记者|通讯员|编辑)[^（）()]{1,30}"

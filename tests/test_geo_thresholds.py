@@ -179,3 +179,18 @@ def test_body_size_kicker_edge():
     assert kicker_of(2, 9.5) == "打通堵点打通堵点"
     assert kicker_of(2, 10.5) is None
     assert kicker_of(3, 5) is not None and kicker_of(4, 5) is None
+
+
+def test_wrapped_byline_edge():
+    """□新华社记者 王 / 五 刘开雄 胡喆 / (indented body): the names line is the byline's when it ends
+    BYLINE_SHORT_EM short of the column or the next line is indented that much."""
+    assert georoles.BYLINE_SHORT_EM == 1.0
+
+    def byline_of(indent: float):
+        lines = [_line("□新华社记者 王", 50, 100, width=100), _line("五 刘开雄 胡喆", 50, 115, width=100),
+                 _line("国" * 8, 50 + indent, 130, width=100 - indent)] + _column(50, 145, 6)
+        page = _page(lines)
+        georoles.classify_geometry(page)
+        return next(b.text for b in page.blocks if b.role is Role.BYLINE)
+    assert byline_of(10).replace(" ", "") == "□新华社记者王五刘开雄胡喆"
+    assert byline_of(9.5).replace(" ", "") == "□新华社记者王"
