@@ -246,3 +246,42 @@ def test_glyph_pieces_one_over_the_other_are_glued():
     line = sl._join_pieces([_blob(1267, 903, 1588, 1005), _blob(1602, 903, 1814, 1004), top, low,
                             _blob(1933, 904, 2143, 1004)], [])
     assert line == [_blob(1267, 902, 2143, 1006)]
+
+
+def test_text_darkened_into_a_photo_candidate_is_text():
+    """PHOTO_TEXT_SHARE: a candidate whose ink is glyph-sized pieces is text; a photo's texture
+    (long diagonal strokes) and a flat fill (specks only) are not."""
+    assert (sl.PHOTO_TEXT_SHARE, sl.GLYPH_PIECE_MIN_EM, sl.GLYPH_PIECE_MAX_EM) == (0.9, 0.25, 1.3)
+    assert sl.PHOTO_TEXT_DENSITY == 0.25
+    em = 28.0
+    box = BBox(0, 0, 280, 280)
+    text = np.zeros((280, 280), np.uint8)
+    for y in range(10, 270, 40):
+        for x in range(10, 270, 30):
+            text[y:y + 24, x:x + 24] = 255
+    assert sl._text_like(text, box, em)
+    stripes = np.zeros((280, 280), np.uint8)
+    for k in range(-280, 280, 20):
+        cv2.line(stripes, (k, 0), (k + 280, 280), 255, 4)
+    assert not sl._text_like(stripes, box, em)
+    assert not sl._text_like(np.zeros((280, 280), np.uint8), box, em)
+    # 85 % glyph ink (under the share): still a photo
+    mixed = np.zeros((320, 280), np.uint8)
+    mixed[:280] = text
+    glyph_ink = int(text.sum() // 255)
+    rows = int(np.ceil(glyph_ink * 0.15 / 0.85 / 280))
+    mixed[290:290 + rows] = 255                  # one bar, 280 px wide, holding 15 % of the ink
+    assert not sl._text_like(mixed, BBox(0, 0, 280, 320), em)
+    mixed[290:290 + rows] = 0
+    mixed[290:290 + rows // 2] = 255             # holding 8 %: text
+    assert sl._text_like(mixed, BBox(0, 0, 280, 320), em)
+    # glyph-sized specks, few of them (0.2 per em²: a photo's texture): a photo
+    sparse = np.zeros((280, 280), np.uint8)
+    for k in range(20):                          # 20 pieces in 100 em²
+        y, x = 10 + (k // 5) * 60, 10 + (k % 5) * 55
+        sparse[y:y + 20, x:x + 20] = 255
+    assert not sl._text_like(sparse, box, em)
+    sparse[250:270, 250:270] = 255
+    for k in range(6):                           # 26 pieces: 0.26 per em²
+        sparse[40 + k * 40:60 + k * 40, 255:275] = 255
+    assert sl._text_like(sparse, box, em)
