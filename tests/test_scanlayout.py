@@ -285,3 +285,17 @@ def test_text_darkened_into_a_photo_candidate_is_text():
     for k in range(6):                           # 26 pieces: 0.26 per em²
         sparse[40 + k * 40:60 + k * 40, 255:275] = 255
     assert sl._text_like(sparse, box, em)
+
+
+def test_photo_run_into_dark_neighbours_is_split_out():
+    """A flat grey photo joined to thin even-dark strokes (a big headline, bleed-through) fills
+    too little of the joint box; opened PHOTO_SPLIT_WINDOWS windows wide, the photo stands alone."""
+    assert sl.PHOTO_SPLIT_WINDOWS == 3
+    page = np.full((1000, 1200), 250, np.uint8)
+    page[300:500, 100:380] = 175                   # the photo: 280 × 200 px
+    page[300:330, 380:780] = 175                   # 30 px strokes off its corner
+    page[330:900, 750:780] = 175
+    photos = sl._photos(page, 28.0)
+    assert len(photos) == 1
+    p = photos[0]
+    assert abs(p.x0 - 100) <= 4 and abs(p.y0 - 300) <= 4 and abs(p.x1 - 380) <= 30 and abs(p.y1 - 500) <= 4
