@@ -132,6 +132,9 @@ def assemble_geometry(page: Page) -> tuple[list[Article], list[NonArticle]]:
                 others.append(NonArticle(NonArticleKind.FIGURE, [], f.figure))
             continue
         a = _article(None, group)
+        # kept as a join, so that the edition's confidence (the lowest join score) sees it
+        first = texts[0].blocks[0].spans()[0]
+        a.joins.append(Join("orphan", HEADLESS_SCORE, first, first))
         a.confidence = HEADLESS_SCORE
         articles.append(a)
     return articles, _merge_furniture(others)
@@ -194,7 +197,7 @@ def _units(page: Page, blocks: list[Block], size0: float) -> tuple[list[_Unit], 
         if id(b) in used or b.role in (Role.CAPTION, Role.CREDIT):
             continue
         runs_by_id.setdefault(b.run, []).append(b)
-    runs = [_Unit("run", sorted(bs, key=lambda x: x.bbox.y0), _union(bs), box_key(page, _union(bs)))
+    runs = [_Unit("run", sorted(bs, key=lambda x: x.bbox.y0), (ub := _union(bs)), box_key(page, ub))
             for bs in runs_by_id.values()]
     for h in list(heads):
         if h.vertical:
@@ -369,10 +372,15 @@ def _merge(blocks: list[Block], role: Role) -> Block | None:
 
 
 def _union(blocks: list[Block]) -> BBox:
-    bb = blocks[0].bbox
-    for b in blocks[1:]:
-        bb = bb.union(b.bbox)
-    return bb
+    boxes = [ln.bbox for b in blocks for ln in b.lines if ln.bbox is not None]
+    if not all(any(ln.bbox is not None for ln in b.lines) for b in blocks):
+        bb = blocks[0].bbox             # a block without geometry: fails as it always did
+        for b in blocks[1:]:
+            bb = bb.union(b.bbox)
+        return bb
+    # the union of the blocks' unions, in one BBox (Block.bbox makes one per line)
+    return BBox(min(b.x0 for b in boxes), min(b.y0 for b in boxes),
+                max(b.x1 for b in boxes), max(b.y1 for b in boxes))
 
 
 # --- ownership --------------------------------------------------------------------------

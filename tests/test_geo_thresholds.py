@@ -194,3 +194,19 @@ def test_wrapped_byline_edge():
         return next(b.text for b in page.blocks if b.role is Role.BYLINE)
     assert byline_of(10).replace(" ", "") == "□新华社记者王五刘开雄胡喆"
     assert byline_of(9.5).replace(" ", "") == "□新华社记者王"
+
+
+def test_headless_article_keeps_its_low_confidence_through_the_edition(tmp_path):
+    """A group of orphan runs is an article without a head at HEADLESS_SCORE; the edition's
+    confidence (lowest join score) keeps it rather than resetting it to 1."""
+    from segmenter.assemble import assemble_edition
+    from segmenter.containers import Edition
+    from segmenter.settings import Settings
+    assert geoassemble.HEADLESS_SCORE == 0.5
+    page = Page(number=1, path="p.pdf", name="p.pdf", kind="pdf", lines=_column(50, 100), width=595, height=842)
+    geolayout.layout_geometry(page)
+    georoles.classify_geometry(page)
+    ed = Edition(name="e", pages=[page])
+    assemble_edition(ed, Settings())
+    assert [a.confidence for a in ed.articles] == [0.5]
+    assert [j.kind for j in ed.articles[0].joins] == ["orphan"]
