@@ -25,7 +25,7 @@ report their peak RSS (``ru_maxrss``), their RSS after the imports, after segmen
 after rendering, and what the finished edition still holds (lines, blocks, characters,
 objects alive by type).
 
-Usage: .venv/bin/python benchmarks/bench_pdf.py [--quick] [--profile] [--stand-in]
+Usage: .venv/bin/python benchmarks/bench_pdf.py [--quick] [--profile] [--speed-only] [--stand-in]
        [--pages N] [--seed S] [--json PATH]
 """
 
@@ -257,7 +257,7 @@ r["graphics_kept"] = sum(len(getattr(p, "graphics", []) or []) for p in pages)
 r["line_chars_kept"] = sum(len(ln.text) for p in pages for ln in p.lines)
 gc.collect()
 census = Counter(type(o).__name__ for o in gc.get_objects())
-r["alive_chars"] = census.get("_Char", 0)
+r["alive_chars"] = census.get("_Chars", 0) + census.get("_Extraction", 0)   # the reader's per-page arrays
 r["alive_top"] = census.most_common(12)
 print(json.dumps(r))
 """
@@ -307,6 +307,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="a smoke run: 4 pages for speed, a 40-page memory edition, fewer repetitions")
     ap.add_argument("--profile", action="store_true",
                     help="also print the top 15 cProfile entries (cumulative) of one pass")
+    ap.add_argument("--speed-only", action="store_true",
+                    help="measure speed only (no start-up, no memory children)")
     ap.add_argument("--stand-in", action="store_true",
                     help="use a simple generated A3 PDF instead of segmenter.synth")
     ap.add_argument("--pages", type=int, default=None, help="pages timed for speed (default 20, quick 4)")
@@ -462,85 +464,88 @@ def main(argv: list[str] | None = None) -> int:
             results["profile_tottime"] = buf.getvalue()
         del edition, xml
 
-        # --- start-up -------------------------------------------------------------------------
-        print("start-up …", file=sys.stderr)
-        py = sys.executable
-        try:
-            t_bare = run_subprocess_time([py, "-c", "pass"], sub_reps, ROOT)
-            t_mupdf = run_subprocess_time([py, "-c", "import pymupdf"], sub_reps, ROOT)
-            t_run = run_subprocess_time(segmenter_cmd() + ["run", str(one_pdf), "-o", str(tmp / "out")],
-                                        sub_reps, ROOT)
-            t_jieba = run_subprocess_time([py, "-c", "import jieba, logging; jieba.setLogLevel(logging.WARNING); "
-                                           "jieba.dt.check_initialized()"], sub_reps, ROOT)
-            results["startup"] = {"bare_python_s": t_bare, "import_pymupdf_s": t_mupdf,
-                                  "jieba_dictionary_s": t_jieba,
-                                  "run_one_page_pdf_s": t_run, "ratio_run": t_run / t_bare,
-                                  "one_page_s": 1 / pps, "reps": sub_reps}
-            rows.append(("start-up: python -c pass", f"{t_bare * 1000:.0f} ms", "", ""))
-            rows.append(("start-up: segmenter run 1-page PDF", f"{t_run * 1000:.0f} ms",
-                         f"(report; {t_run / t_bare:.0f}× bare python)", ""))
-            rows.append(("  part: import pymupdf", f"{t_mupdf * 1000:.0f} ms", "", ""))
-            rows.append(("  part: import jieba + load dict (when a page needs it)", f"{t_jieba * 1000:.0f} ms", "", ""))
-            rows.append(("  part: one page, warm (from above)", f"{1000 / pps:.0f} ms", "", ""))
-        except RuntimeError as e:
-            notes.append(f"start-up not measured: {e}")
+        if args.speed_only:
+            notes.append("start-up and memory not measured (--speed-only)")
+        else:
+            # --- start-up -------------------------------------------------------------------------
+            py = sys.executable
+            print("start-up …", file=sys.stderr)
+            try:
+                t_bare = run_subprocess_time([py, "-c", "pass"], sub_reps, ROOT)
+                t_mupdf = run_subprocess_time([py, "-c", "import pymupdf"], sub_reps, ROOT)
+                t_run = run_subprocess_time(segmenter_cmd() + ["run", str(one_pdf), "-o", str(tmp / "out")],
+                                            sub_reps, ROOT)
+                t_jieba = run_subprocess_time([py, "-c", "import jieba, logging; jieba.setLogLevel(logging.WARNING); "
+                                               "jieba.dt.check_initialized()"], sub_reps, ROOT)
+                results["startup"] = {"bare_python_s": t_bare, "import_pymupdf_s": t_mupdf,
+                                      "jieba_dictionary_s": t_jieba,
+                                      "run_one_page_pdf_s": t_run, "ratio_run": t_run / t_bare,
+                                      "one_page_s": 1 / pps, "reps": sub_reps}
+                rows.append(("start-up: python -c pass", f"{t_bare * 1000:.0f} ms", "", ""))
+                rows.append(("start-up: segmenter run 1-page PDF", f"{t_run * 1000:.0f} ms",
+                             f"(report; {t_run / t_bare:.0f}× bare python)", ""))
+                rows.append(("  part: import pymupdf", f"{t_mupdf * 1000:.0f} ms", "", ""))
+                rows.append(("  part: import jieba + load dict (when a page needs it)", f"{t_jieba * 1000:.0f} ms", "", ""))
+                rows.append(("  part: one page, warm (from above)", f"{1000 / pps:.0f} ms", "", ""))
+            except RuntimeError as e:
+                notes.append(f"start-up not measured: {e}")
 
-        # --- memory ---------------------------------------------------------------------------
-        print("memory …", file=sys.stderr)
-        parts = split_pdf(big, tmp / "parts", MEM_FILES)
-        per_file = n_mem // MEM_FILES
-        mem: dict[int, dict] = {}
-        for share in MEM_SHARES:
-            n_files = max(1, round(share * MEM_FILES))
-            n_pages = n_files * per_file
-            folder = tmp / f"mem_{n_pages:04d}"
-            folder.mkdir()
-            for p in parts[:n_files]:
+            # --- memory ---------------------------------------------------------------------------
+            print("memory …", file=sys.stderr)
+            parts = split_pdf(big, tmp / "parts", MEM_FILES)
+            per_file = n_mem // MEM_FILES
+            mem: dict[int, dict] = {}
+            for share in MEM_SHARES:
+                n_files = max(1, round(share * MEM_FILES))
+                n_pages = n_files * per_file
+                folder = tmp / f"mem_{n_pages:04d}"
+                folder.mkdir()
+                for p in parts[:n_files]:
+                    try:
+                        os.link(p, folder / p.name)
+                    except OSError:
+                        shutil.copy(p, folder / p.name)
                 try:
-                    os.link(p, folder / p.name)
-                except OSError:
-                    shutil.copy(p, folder / p.name)
-            try:
-                mem[n_pages] = child_json(MEM_CHILD, folder)
-                print(f"  {n_pages} pages: peak {mem[n_pages]['peak_rss_mb']:.0f} MB", file=sys.stderr)
-            except RuntimeError as e:
-                notes.append(f"memory child for {n_pages} pages failed: {e}")
-        counts = sorted(mem)
-        results["memory"] = {"files": MEM_FILES, "pages_per_file": per_file,
-                             "runs": {str(k): v for k, v in mem.items()}}
-        for n in counts:
-            m = mem[n]
-            rows.append((f"peak RSS, {n} pages ({m['articles']} articles)", f"{m['peak_rss_mb']:.0f} MB",
-                         f"(RSS after segmentation {m['rss_segmented_mb']:.0f} MB)", ""))
-        mid = round(MEM_SHARES[1] * MEM_FILES) * per_file       # 50 of 200
-        if mid in mem and n_mem in mem:
-            lo, hi = mem[mid]["peak_rss_mb"], mem[n_mem]["peak_rss_mb"]
-            growth = (hi - lo) / lo
-            per100 = (hi - lo) / (n_mem - mid) * 100
-            checks["memory_flat"] = growth < TARGET_MEM_GROWTH
-            results["memory"].update({"growth_mid_to_full": growth, "mb_per_100_pages": per100,
-                                      "mid_pages": mid, "full_pages": n_mem})
-            rows.append((f"peak growth {mid} → {n_mem} pages", f"+{100 * growth:.0f} % ({per100:.1f} MB/100 pages)",
-                         f"< {100 * TARGET_MEM_GROWTH:.0f} %", verdict(checks["memory_flat"])))
-            m = mem[n_mem]
-            marginal = 1024 * (m["rss_segmented_mb"] - mem[mid]["rss_segmented_mb"]) / (n_mem - mid)
-            results["memory"]["marginal_kb_per_page"] = marginal
-            rows.append((f"  RSS held per extra page ({mid} → {n_mem}, after segmentation)",
-                         f"{marginal:.0f} KB/page", "", ""))
-            rows.append((f"  {n_mem} pages: RSS imports / + jieba dict / segmented / rendered",
-                         f"{m['rss_imports_mb']:.0f} / {m['rss_base_mb']:.0f} / {m['rss_segmented_mb']:.0f} / "
-                         f"{m['rss_rendered_mb']:.0f} MB", "", ""))
-            rows.append((f"  kept after assembly, {n_mem} pages",
-                         f"{m['lines_kept']:,} lines, {m['blocks_kept']:,} blocks, "
-                         f"{m['line_chars_kept']:,} ch, {m['alive_chars']} _Char alive", "", ""))
-        if counts:
-            try:
-                results["memory"]["traced"] = child_json(TRACE_CHILD, tmp / f"mem_{counts[0]:04d}")
-                tr = results["memory"]["traced"]
-                rows.append((f"  held by the edition (tracemalloc, {tr['pages']} pages)",
-                             f"{1024 * tr['held_mb'] / tr['pages']:.0f} KB/page", "", ""))
-            except RuntimeError as e:
-                notes.append(f"tracemalloc child failed: {e}")
+                    mem[n_pages] = child_json(MEM_CHILD, folder)
+                    print(f"  {n_pages} pages: peak {mem[n_pages]['peak_rss_mb']:.0f} MB", file=sys.stderr)
+                except RuntimeError as e:
+                    notes.append(f"memory child for {n_pages} pages failed: {e}")
+            counts = sorted(mem)
+            results["memory"] = {"files": MEM_FILES, "pages_per_file": per_file,
+                                 "runs": {str(k): v for k, v in mem.items()}}
+            for n in counts:
+                m = mem[n]
+                rows.append((f"peak RSS, {n} pages ({m['articles']} articles)", f"{m['peak_rss_mb']:.0f} MB",
+                             f"(RSS after segmentation {m['rss_segmented_mb']:.0f} MB)", ""))
+            mid = round(MEM_SHARES[1] * MEM_FILES) * per_file       # 50 of 200
+            if mid in mem and n_mem in mem:
+                lo, hi = mem[mid]["peak_rss_mb"], mem[n_mem]["peak_rss_mb"]
+                growth = (hi - lo) / lo
+                per100 = (hi - lo) / (n_mem - mid) * 100
+                checks["memory_flat"] = growth < TARGET_MEM_GROWTH
+                results["memory"].update({"growth_mid_to_full": growth, "mb_per_100_pages": per100,
+                                          "mid_pages": mid, "full_pages": n_mem})
+                rows.append((f"peak growth {mid} → {n_mem} pages", f"+{100 * growth:.0f} % ({per100:.1f} MB/100 pages)",
+                             f"< {100 * TARGET_MEM_GROWTH:.0f} %", verdict(checks["memory_flat"])))
+                m = mem[n_mem]
+                marginal = 1024 * (m["rss_segmented_mb"] - mem[mid]["rss_segmented_mb"]) / (n_mem - mid)
+                results["memory"]["marginal_kb_per_page"] = marginal
+                rows.append((f"  RSS held per extra page ({mid} → {n_mem}, after segmentation)",
+                             f"{marginal:.0f} KB/page", "", ""))
+                rows.append((f"  {n_mem} pages: RSS imports / + jieba dict / segmented / rendered",
+                             f"{m['rss_imports_mb']:.0f} / {m['rss_base_mb']:.0f} / {m['rss_segmented_mb']:.0f} / "
+                             f"{m['rss_rendered_mb']:.0f} MB", "", ""))
+                rows.append((f"  kept after assembly, {n_mem} pages",
+                             f"{m['lines_kept']:,} lines, {m['blocks_kept']:,} blocks, "
+                             f"{m['line_chars_kept']:,} ch, {m['alive_chars']} reader page arrays alive", "", ""))
+            if counts:
+                try:
+                    results["memory"]["traced"] = child_json(TRACE_CHILD, tmp / f"mem_{counts[0]:04d}")
+                    tr = results["memory"]["traced"]
+                    rows.append((f"  held by the edition (tracemalloc, {tr['pages']} pages)",
+                                 f"{1024 * tr['held_mb'] / tr['pages']:.0f} KB/page", "", ""))
+                except RuntimeError as e:
+                    notes.append(f"tracemalloc child failed: {e}")
 
     # --- report -----------------------------------------------------------------------------
     results["pass"] = checks

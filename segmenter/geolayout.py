@@ -14,6 +14,7 @@ provisional top-to-bottom order (the assembler decides reading order per article
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 
 from .containers import BBox, Block, GraphicKind, Line, Page
@@ -126,29 +127,41 @@ def _runs(page: Page, lines: list[Line], boxes: dict[int, int]) -> list[list[Lin
     # candidates: for each line, lines above it within reach; sorted by y so a window works
     tops = [ln.bbox.y0 for ln in horizontal]        # plain lists: the window loop is hot
     bottoms = [ln.bbox.y1 for ln in horizontal]
+    lefts = [ln.bbox.x0 for ln in horizontal]
+    rights = [ln.bbox.x1 for ln in horizontal]
+    # lines too far apart across to be aligned can only pass as overlapping, which needs a
+    # positive reach: so they are dropped before the other tests, when sizes are positive
+    # and boxes not inverted (as every reader gives them)
+    prefilter = all((ln.size or 1.0) > 0 and ln.bbox.x1 >= ln.bbox.x0 for ln in horizontal)
     for j, ln in enumerate(horizontal):
         best: tuple[float, Line] | None = None
         size = ln.size or 1.0
         b = ln.bbox
         y0, window = b.y0, (RUN_GAP_EM + 1.2) * RUN_SIZE_RATIO * size
         least_gap, most_gap = -0.3 * size, RUN_GAP_EM * size
+        least_reach = -RUN_TOUCH_EM * size
+        too_far = least_reach if prefilter else -math.inf
+        bx0, bx1 = b.x0, b.x1
         for k in range(j - 1, -1, -1):
             if y0 - tops[k] > window:
                 break     # sorted by top: no line of a similar size further up is in reach
             gap = y0 - bottoms[k]
             if gap < least_gap or gap > most_gap:
                 continue
+            right, left = rights[k], lefts[k]
+            reach = (right if right < bx1 else bx1) - (left if left > bx0 else bx0)   # min, max
+            if reach < too_far:
+                continue  # another column: neither aligned nor overlapping (tests below)
             up = horizontal[k]
             if max(size, up.size) > RUN_SIZE_RATIO * min(size, up.size):
                 continue
             if boxes and boxes.get(id(up)) != boxes.get(id(ln)):
                 continue
             ub = up.bbox
-            reach = min(b.x1, ub.x1) - max(b.x0, ub.x0)
             overlap = max(0.0, reach)                  # BBox.x_overlap
             narrow = min(b.width, ub.width) or 1.0
             aligned = abs(b.x0 - ub.x0) <= RUN_INDENT_EM * size \
-                and reach >= -RUN_TOUCH_EM * size
+                and reach >= least_reach
             if not (aligned or overlap >= RUN_OVERLAP_SHARE * narrow):
                 continue
             cost = gap + abs(b.x0 - ub.x0) * 0.5

@@ -13,11 +13,15 @@ as one line in its own character order.
 
 from __future__ import annotations
 
+import gc
 import re
 from collections import Counter
 from dataclasses import dataclass
-from operator import attrgetter
+from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
+
+import numpy as np
 
 from .. import lexicon
 from ..containers import BBox, GraphicKind, Line, Page
@@ -63,18 +67,40 @@ DESCENT_EM = 0.12
 
 _BOLD_NAME_RE = re.compile(r"bold|black|heavy|semibold|demi|[-_]?hei\b|W[6-9]\b", re.I)
 _SUBSET_RE = re.compile(r"^[A-Z]{6}\+")
+#: a character str.strip() would remove (re's \s is str.isspace)
+_SPACE_RE = re.compile(r"\s")
+_C, _BBOX, _ORIGIN = itemgetter("c"), itemgetter("bbox"), itemgetter("origin")
+_FIRST, _SECOND, _THIRD = itemgetter(0), itemgetter(1), itemgetter(2)
+
+
+@lru_cache(maxsize=1024)
+def _font_info(name: str) -> tuple[str, bool]:
+    """A span's font name without its subset prefix, and whether the name says bold."""
+    font = _SUBSET_RE.sub("", name)
+    return font, bool(_BOLD_NAME_RE.search(font))
 
 
 @dataclass(slots=True)
-class _Char:
-    c: str
-    x0: float
-    x1: float
-    base: float        # baseline y
-    size: float
-    font: str
-    bold: bool
-    pline: int         # PyMuPDF line index: a hint only
+class _Chars:
+    """The upright, non-blank characters of one page as parallel arrays (one entry per
+    character, in PyMuPDF's order): no Python object per character."""
+    c: list[str]
+    x0: np.ndarray
+    x1: np.ndarray        # at least x0 + 0.01
+    base: np.ndarray      # baseline y
+    size: np.ndarray
+    bold: np.ndarray      # bool
+    pline: np.ndarray     # PyMuPDF line index: a hint only
+    font: list[str]       # per span
+    span: np.ndarray      # index into font
+
+
+@dataclass(slots=True)
+class _Extraction:
+    """What the reader takes from one page's rawdict."""
+    chars: _Chars
+    rotated: list[Line]
+    text_boxes: list[tuple[float, float, float, float]]   # boxes of the non-blank lines, for page_graphics
 
 
 def read_pdf(path: Path, first_number: int, settings: Settings) -> tuple[list[Page], list[str]]:
@@ -103,47 +129,95 @@ def read_pdf(path: Path, first_number: int, settings: Settings) -> tuple[list[Pa
 def _read_page(fp, path: Path, number: int, index: int) -> Page:
     import pymupdf
     flags = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
-    raw = fp.get_text("rawdict", flags=flags)
-    chars: list[_Char] = []
+    # the rawdict is a tree of ~4 containers per character, acyclic and freed as soon as
+    # _extract is done: the cyclic garbage collector would only walk it (and promote it
+    # to the old generation, whose full collections then walk the whole heap)
+    gc_on = gc.isenabled()
+    gc.disable()
+    try:
+        ex = _extract(fp.get_text("rawdict", flags=flags), number)
+    finally:
+        if gc_on:
+            gc.enable()
+    text = "".join(ex.chars.c) + "".join(ln.text for ln in ex.rotated)
+    problem = text_layer_problem(fp, text)
+    if problem:
+        raise InputError(problem)
+    # line boxes (a block of PyMuPDF's can span a photo beside its column): no second extraction
+    graphics = page_graphics(fp, ex.text_boxes)
+    walls = [g.bbox for g in graphics if g.kind is GraphicKind.RULE and not g.horizontal]
+    lines = _lines(ex.chars, number, walls) + ex.rotated
+    width, height = page_size(fp)
+    page = Page(number=number, path=str(path), name=path.name, kind="pdf", lines=lines,
+                width=float(width), height=float(height),
+                graphics=graphics, source_page=index)
+    return page
+
+
+def _extract(raw: dict, number: int) -> _Extraction:
+    """The characters of upright lines (as arrays), rotated lines as whole lines, and the
+    boxes of non-blank lines, from a page's rawdict."""
+    cs: list[str] = []
+    x0s: list[float] = []
+    x1s: list[float] = []
+    bases: list[float] = []
+    spans: list[int] = []
+    sp_size: list[float] = []
+    sp_bold: list[bool] = []
+    sp_pline: list[int] = []
+    sp_font: list[str] = []
     rotated: list[Line] = []
-    text_boxes: list[BBox] = []     # line boxes for page_graphics (a block of PyMuPDF's can
-    # span a photo beside its column): no second extraction of the text
+    text_boxes: list[tuple[float, float, float, float]] = []
     pline = 0
     for block in raw["blocks"]:
         if block.get("type", 0) != 0:
             continue
         for rl in block["lines"]:
             pline += 1
-            if any(ch["c"].strip() for sp in rl["spans"] for ch in sp["chars"]):
-                text_boxes.append(BBox(*rl["bbox"]))
             dx, dy = rl["dir"]
             if abs(dy) > 0.5 * abs(dx) or rl.get("wmode", 0) == 1:
                 ln = _rotated_line(rl, number)
-                if ln is not None:
+                if ln is not None:            # None: no non-blank character
                     rotated.append(ln)
+                    text_boxes.append(rl["bbox"])
                 continue
+            before = len(cs)
             for span in rl["spans"]:
-                font = _SUBSET_RE.sub("", span["font"])
-                bold = bool(span["flags"] & 16) or bool(_BOLD_NAME_RE.search(font))
-                size = float(span["size"]) or 1.0
-                for ch in span["chars"]:
-                    c = ch["c"]
-                    if not c.strip():
-                        continue
-                    x0, _, x1, _ = ch["bbox"]
-                    chars.append(_Char(c, x0, max(x1, x0 + 0.01), ch["origin"][1], size, font, bold, pline))
-    text = "".join(ch.c for ch in chars) + "".join(ln.text for ln in rotated)
-    problem = text_layer_problem(fp, text)
-    if problem:
-        raise InputError(problem)
-    graphics = page_graphics(fp, text_boxes)
-    walls = [g.bbox for g in graphics if g.kind is GraphicKind.RULE and not g.horizontal]
-    lines = _lines(chars, number, walls) + rotated
-    width, height = page_size(fp)
-    page = Page(number=number, path=str(path), name=path.name, kind="pdf", lines=lines,
-                width=float(width), height=float(height),
-                graphics=graphics, source_page=index)
-    return page
+                n0 = len(cs)
+                chs = span["chars"]
+                text = list(map(_C, chs))          # map with itemgetter: no bytecode per character
+                joined = "".join(text)
+                if len(joined) == len(text) and not _SPACE_RE.search(joined):
+                    cs += text                  # one non-blank character each: all kept
+                    boxes = list(map(_BBOX, chs))
+                    x0s += map(_FIRST, boxes)
+                    x1s += map(_THIRD, boxes)
+                    bases += map(_SECOND, map(_ORIGIN, chs))
+                else:
+                    for ch in chs:
+                        c = ch["c"]
+                        if c.strip():
+                            box = ch["bbox"]
+                            cs.append(c)
+                            x0s.append(box[0])
+                            x1s.append(box[2])
+                            bases.append(ch["origin"][1])
+                if len(cs) > n0:
+                    font, bold_name = _font_info(span["font"])
+                    spans += [len(sp_font)] * (len(cs) - n0)
+                    sp_font.append(font)
+                    sp_bold.append(bool(span["flags"] & 16) or bold_name)
+                    sp_size.append(float(span["size"]) or 1.0)
+                    sp_pline.append(pline)
+            if len(cs) > before:
+                text_boxes.append(rl["bbox"])
+    span_ix = np.array(spans, dtype=np.intp)
+    x0 = np.array(x0s, dtype=float)
+    chars = _Chars(c=cs, x0=x0, x1=np.maximum(np.array(x1s, dtype=float), x0 + 0.01),
+                   base=np.array(bases, dtype=float),
+                   size=np.array(sp_size, dtype=float)[span_ix], bold=np.array(sp_bold, dtype=bool)[span_ix],
+                   pline=np.array(sp_pline, dtype=np.intp)[span_ix], font=sp_font, span=span_ix)
+    return _Extraction(chars, rotated, text_boxes)
 
 
 def _rotated_line(rl: dict, number: int) -> Line | None:
@@ -158,146 +232,288 @@ def _rotated_line(rl: dict, number: int) -> Line | None:
                 bold=bool(rl["spans"][0]["flags"] & 16))
 
 
-def _lines(chars: list[_Char], number: int, walls: list[BBox] = ()) -> list[Line]:
+def _lines(chars: _Chars, number: int, walls: list[BBox] = ()) -> list[Line]:
     """Group characters into lines by baseline, size and gaps (drawing order ignored);
     a vertical rule (``walls``) between two characters always splits (two headlines side by
-    side across a column rule can share a baseline and be set closer than a gutter)."""
-    chars.sort(key=attrgetter("base", "x0"))
-    rows: list[list[_Char]] = []
-    for ch in chars:
-        if rows and ch.base - rows[-1][0].base <= BASELINE_TOLERANCE_EM * min(ch.size, rows[-1][0].size):
-            rows[-1].append(ch)
-        else:
-            rows.append([ch])
-    groups: list[list[_Char]] = []
-    for row in rows:
-        row.sort(key=attrgetter("x0"))
-        cur: list[_Char] = [row[0]]
-        for ch in row[1:]:
-            prev = cur[-1]
-            em = min(prev.size, ch.size)
-            gap = ch.x0 - prev.x1
-            same_size = max(prev.size, ch.size) <= SAME_SIZE_RATIO * em
-            split = (not same_size or gap > HARD_SPLIT_GAP_EM * em
-                     or (gap > SPLIT_GAP_EM * em and ch.pline != prev.pline)
-                     or (gap > 0 and walls
-                         and any(prev.x1 - 0.5 <= w.cx <= ch.x0 + 0.5 and w.y0 <= ch.base <= w.y1
-                                 for w in walls)))
-            if split:
-                groups.append(cur)
-                cur = [ch]
-            else:
-                cur.append(ch)
-        groups.append(cur)
-    stacks, groups = _vertical_stacks(groups)
-    out: list[Line] = [_vertical_line(st, number) for st in stacks]
-    for g in groups:
-        out.extend(_make_lines(g, number))
+    side across a column rule can share a baseline and be set closer than a gutter).
+
+    Rows: characters sorted by baseline then x, a new row where the baseline is further
+    than BASELINE_TOLERANCE_EM below the row's first character; each row sorted by x, then
+    split into groups at wide gaps, size changes and walls (vectorised over all pairs of
+    neighbours at once); short groups may be one character each of vertical columns."""
+    n = len(chars.c)
+    if n == 0:
+        return []
+    order = np.lexsort((chars.x0, chars.base))          # stable, as a list sort by (base, x0)
+    row = np.cumsum(_row_starts(chars.base[order], chars.size[order]))
+    within = np.lexsort((chars.x0[order], row))        # each row by x, stable
+    order, row = order[within], row[within]
+    x0, x1, base = chars.x0[order], chars.x1[order], chars.base[order]
+    size, pline = chars.size[order], chars.pline[order]
+    # neighbour pairs (k, k + 1) in reading order
+    em = np.minimum(size[:-1], size[1:])
+    gap = x0[1:] - x1[:-1]
+    split = ((np.maximum(size[:-1], size[1:]) > SAME_SIZE_RATIO * em) | (gap > HARD_SPLIT_GAP_EM * em)
+             | ((gap > SPLIT_GAP_EM * em) & (pline[1:] != pline[:-1])))
+    if walls:
+        split |= _walls_between(x1[:-1], x0[1:], base[1:], gap, walls)
+    starts = np.flatnonzero(np.concatenate(([True], (row[1:] != row[:-1]) | split))).tolist()
+    groups = list(zip(starts, starts[1:] + [n]))
+    # the short groups' characters (the only ones that can be stacked) as Python floats
+    cand = [i for a, e in groups if e - a <= VERTICAL_MAX_COLUMNS for i in range(a, e)]
+    x0l, x1l, basel, sizel = (dict(zip(cand, arr[cand].tolist())) for arr in (x0, x1, base, size))
+    stacks, groups = _vertical_stacks(groups, x0l, x1l, basel, sizel)
+    c = _reordered(chars.c, order)
+    bold = chars.bold[order]
+    fonts = _Fonts(chars.font, chars.span[order])
+    out: list[Line] = [_vertical_line(st, number, c, x0l, x1l, basel, sizel, bold, fonts) for st in stacks]
+    out += _make_lines(groups, number, c, x0, x1, base, size, bold, fonts, gap / em)
     return out
 
 
-def _split_credit(chars: list[_Char], gaps: list[float], usual: float) -> int:
-    """Index where a photo credit set at the end of a caption line starts ("…参观。  新华社
-    记者 王明/摄"), found at a spacing gap; 0 when there is none."""
-    wide = usual + CJK_SPACE_EM
-    if not any(g > wide for g in gaps) or lexicon.CREDIT_RE.fullmatch("".join(ch.c for ch in chars)):
-        return 0                       # no spacing gap to cut at, or all of it is a credit
-    for i in range(1, len(chars)):
-        if gaps[i - 1] > usual + CJK_SPACE_EM:
-            rest = "".join(ch.c for ch in chars[i:])
-            if lexicon.CREDIT_RE.fullmatch(rest):
-                return i
+def _reordered(c: list[str], order: np.ndarray) -> str | list[str]:
+    """``[c[i] for i in order]``; as one string (indexing and slicing it give the same
+    characters) when every entry is one code point, as they nearly always are."""
+    text = "".join(c)
+    if len(text) != len(c) or "" in c:
+        return list(map(c.__getitem__, order.tolist()))
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return codes[order].tobytes().decode("utf-32-le", "surrogatepass")
+
+
+class _Fonts:
+    """Font name of the k-th character in reading order (looked up for the first character
+    of each line only)."""
+    __slots__ = ("names", "span")
+
+    def __init__(self, names: list[str], span: np.ndarray):
+        self.names, self.span = names, span
+
+    def __getitem__(self, k: int) -> str:
+        return self.names[self.span[k]]
+
+    def at(self, ks: np.ndarray) -> list[str]:
+        return [self.names[i] for i in self.span[ks].tolist()]
+
+
+def _row_starts(base: np.ndarray, size: np.ndarray) -> np.ndarray:
+    """Which characters (sorted by baseline) start a row: those further below the row's first
+    character than BASELINE_TOLERANCE_EM of the smaller of the two sizes.
+
+    The chain is sequential, so it is walked in Python, but only inside stretches that need
+    it: a character further below the previous one than the tolerance of its own size starts
+    a row whatever the row's first character is, and a stretch between two such characters
+    whose whole baseline spread is within the tolerance of its smallest size is one row."""
+    n = len(base)
+    tol = BASELINE_TOLERANCE_EM
+    start = np.zeros(n, dtype=bool)
+    start[0] = True
+    start[1:] = ~(base[1:] - base[:-1] <= tol * size[1:])      # certain starts
+    bounds = np.flatnonzero(start)
+    ends = np.append(bounds[1:], n)
+    spread = base[ends - 1] - base[bounds]
+    one_row = spread <= tol * np.minimum.reduceat(size, bounds)
+    bl = sl = None
+    for a, e in zip(bounds[~one_row].tolist(), ends[~one_row].tolist()):
+        if bl is None:
+            bl, sl = base.tolist(), size.tolist()
+        fb, fs = bl[a], sl[a]
+        for i in range(a + 1, e):          # a row is measured from its first character
+            b, s = bl[i], sl[i]
+            if not b - fb <= tol * (fs if fs < s else s):
+                start[i] = True
+                fb, fs = b, s
+    return start
+
+
+def _walls_between(left: np.ndarray, right: np.ndarray, base: np.ndarray, gap: np.ndarray,
+                   walls: list[BBox]) -> np.ndarray:
+    """For each neighbour pair with a positive gap: a wall whose centre line lies between
+    ``left - 0.5`` and ``right + 0.5`` and spans the right character's baseline."""
+    hit = np.zeros(len(gap), dtype=bool)
+    ws = sorted(walls, key=lambda w: w.cx)
+    cx = np.array([w.cx for w in ws], dtype=float)
+    pos = np.flatnonzero(gap > 0)
+    lo = np.searchsorted(cx, left[pos] - 0.5, side="left")
+    hi = np.searchsorted(cx, right[pos] + 0.5, side="right")
+    for k in np.flatnonzero(hi > lo).tolist():
+        p = int(pos[k])
+        b = float(base[p])
+        hit[p] = any(w.y0 <= b <= w.y1 for w in ws[lo[k]:hi[k]])
+    return hit
+
+
+def _credit_cut(c: list[str], a: int, e: int, wide: list[bool]) -> int:
+    """Where in the line c[a:e] a photo credit set at its end starts ("…参观。  新华社
+    记者 王明/摄"), found at a spacing gap (``wide[k]``: the gap before c[a + k] is one); 0
+    when there is none, or when all of it is a credit."""
+    if lexicon.CREDIT_RE.fullmatch("".join(c[a:e])):
+        return 0
+    for k in range(1, e - a):
+        if wide[k - 1] and lexicon.CREDIT_RE.fullmatch("".join(c[a + k:e])):
+            return k
     return 0
 
 
-def _make_lines(chars: list[_Char], number: int) -> list[Line]:
-    gaps = [(chars[i].x0 - chars[i - 1].x1) / min(chars[i].size, chars[i - 1].size)
-            for i in range(1, len(chars))]
-    usual = max(0.0, sorted(gaps)[len(gaps) // 2]) if gaps else 0.0
-    cut = _split_credit(chars, gaps, usual)
-    if cut:
-        return [_make_line(chars[:cut], number, gaps[:cut - 1], usual),
-                _make_line(chars[cut:], number, gaps[cut:], usual)]
-    return [_make_line(chars, number, gaps, usual)]
-
-
-def _make_line(chars: list[_Char], number: int, gaps: list[float], usual: float) -> Line:
-    parts: list[str] = [chars[0].c]
+def _make_lines(groups: list[tuple[int, int]], number: int, c: list[str], x0: np.ndarray,
+                x1: np.ndarray, base: np.ndarray, size: np.ndarray, bold: np.ndarray,
+                fonts: _Fonts, gap_em: np.ndarray) -> list[Line]:
+    """One line per group c[a:e] (two when a photo credit ends it), with a space where a gap
+    is wider than the group's usual gap (its upper median, ``gap_em[k]``: the gap between
+    characters k and k + 1 in ems of the smaller one) by CJK_SPACE_EM next to CJK, or
+    wider than WORD_SPACE_EM between other characters."""
+    if not groups:
+        return []
+    ga, ge = np.array(groups, dtype=np.intp).reshape(-1, 2).T
+    m = ge - ga - 1                                      # gaps inside each group
+    offset = np.cumsum(m) - m
+    gid = np.repeat(np.arange(len(groups)), m)
+    pair = np.arange(int(m.sum())) + np.repeat(ga - offset, m)
+    vals = gap_em[pair]
+    ranked = vals[np.lexsort((vals, gid))]              # per group, gaps in ascending order
+    median = ranked[np.minimum(offset + m // 2, max(len(ranked) - 1, 0))] if len(ranked) else np.zeros(len(m))
+    usual = np.where(m > 0, np.maximum(0.0, median), 0.0)
     cjk_gap = usual + CJK_SPACE_EM
-    least = min(cjk_gap, WORD_SPACE_EM)       # no space below either threshold: skip the test
-    for i in range(1, len(chars)):
-        ch = chars[i]
-        gap = gaps[i - 1]
-        if gap > least:
-            cjk = is_cjk(chars[i - 1].c[-1]) or is_cjk(ch.c[0])
-            if gap > (cjk_gap if cjk else WORD_SPACE_EM):
-                parts.append(" ")
-        parts.append(ch.c)
-    weights = Counter(ch.size for ch in chars)
-    size = max(weights.items(), key=lambda kv: (kv[1], kv[0]))[0]
-    base = max(ch.base for ch in chars)
-    bbox = BBox(round(chars[0].x0, 2), round(base - ASCENT_EM * size, 2),
-                round(max(ch.x1 for ch in chars), 2), round(base + DESCENT_EM * size, 2))
-    bold = sum(ch.bold for ch in chars) * 2 > len(chars)
-    return Line(text="".join(parts), page=number, lineno=0, bbox=bbox, size=size, bold=bold,
-                font=chars[0].font)
+    pair_cjk_gap = cjk_gap[gid]
+    # a space: wider than WORD_SPACE_EM, or than the CJK gap next to CJK (both are above
+    # the smaller of the two, so only those pairs need the script test)
+    cand = np.flatnonzero(vals > np.minimum(pair_cjk_gap, WORD_SPACE_EM))
+    left = pair[cand]
+    cjk = np.array([is_cjk(c[i][-1]) or is_cjk(c[i + 1][0]) for i in left.tolist()], dtype=bool)
+    v = vals[cand]
+    pieces = list(c)
+    spaced = np.zeros(len(c) + 1, dtype=np.intp)     # a space before character k (+ a sentinel)
+    for i in left[np.where(cjk, v > pair_cjk_gap[cand], v > WORD_SPACE_EM)].tolist():
+        pieces[i + 1] = " " + c[i + 1]
+        spaced[i + 1] = 1
+    # a photo credit at the end of a line with a wide gap splits it
+    spans = groups
+    cuts: dict[int, int] = {}
+    for g in np.flatnonzero(np.bincount(gid[vals > pair_cjk_gap], minlength=len(groups))).tolist():
+        a, e = groups[g]
+        o = int(offset[g])
+        cut = _credit_cut(c, a, e, (vals[o:o + e - a - 1] > cjk_gap[g]).tolist())
+        if cut:
+            cuts[g] = cut
+            pieces[a + cut] = c[a + cut]
+            spaced[a + cut] = 0
+    if cuts:
+        spans = []
+        for g, (a, e) in enumerate(groups):
+            if g in cuts:
+                spans += [(a, a + cuts[g]), (a + cuts[g], e)]
+            else:
+                spans.append((a, e))
+    # per line: reduce over [a, e) (reduceat over the pairs of bounds; a sentinel at the end)
+    bounds = np.array(spans, dtype=np.intp).ravel()
+
+    def per_line(ufunc, arr):
+        return ufunc.reduceat(np.append(arr, arr[-1:]), bounds)[::2]
+
+    sz = per_line(np.minimum, size)
+    for k in np.flatnonzero(sz != per_line(np.maximum, size)).tolist():
+        a, e = spans[k]                       # the most frequent size; the larger on a tie
+        weights = Counter(size[a:e].tolist())
+        sz[k] = max(weights.items(), key=lambda kv: (kv[1], kv[0]))[0]
+    bmax, x1max = per_line(np.maximum, base), per_line(np.maximum, x1)
+    bold_line = (per_line(np.add, bold.astype(np.intp)) * 2 > bounds[1::2] - bounds[::2]).tolist()
+    bx0 = _round2(x0[bounds[::2]])
+    by0, bx1, by1 = _round2(bmax - ASCENT_EM * sz), _round2(x1max), _round2(bmax + DESCENT_EM * sz)
+    sizes = sz.tolist()
+    names = fonts.at(bounds[::2])
+    # lines without a space inside are a plain slice of c (one string, see _reordered)
+    plain = (np.add.reduceat(spaced, bounds)[::2] == 0).tolist()
+    whole = isinstance(c, str)
+    return [Line(text=c[a:e] if whole and plain[k] else "".join(pieces[a:e]), page=number, lineno=0,
+                 bbox=BBox(bx0[k], by0[k], bx1[k], by1[k]), size=sizes[k], bold=bold_line[k], font=names[k])
+            for k, (a, e) in enumerate(spans)]
 
 
-def _vertical_stacks(groups: list[list[_Char]]) -> tuple[list[list[_Char]], list[list[_Char]]]:
-    """Find upright characters stacked top-down (竖排) among short horizontal groups.
+#: values whose hundredfold lies this close to a half are rounded by Python's round (the
+#: NumPy product can fall on the other side of the half); far more than its rounding error
+_HALF_MARGIN = 1e-6
+#: …and so are values this large or more (or not finite): the product's error grows with it
+_ROUND_LIMIT = 1e9
+
+
+def _round2(v: np.ndarray) -> list[float]:
+    """``[round(x, 2) for x in v]``, the same values: rint(100 x) / 100 is Python's correctly
+    rounded result unless 100 x is within rounding error of a half (then Python rounds it)."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        y = v * 100.0
+        out = (np.rint(y) / 100.0).tolist()
+        python = ~(np.abs(y - np.floor(y) - 0.5) >= _HALF_MARGIN) | ~(np.abs(y) < _ROUND_LIMIT)
+    for i in np.flatnonzero(python).tolist():
+        out[i] = round(float(v[i]), 2)
+    return out
+
+
+def _vertical_stacks(groups: list[tuple[int, int]], x0: dict[int, float], x1: dict[int, float],
+                     base: dict[int, float], size: dict[int, float]
+                     ) -> tuple[list[list[int]], list[tuple[int, int]]]:
+    """Find upright characters stacked top-down (竖排) among short horizontal groups
+    (``groups``: ranges [a, e) of characters k with x0[k], x1[k], base[k], size[k], given
+    for the characters of groups of at most VERTICAL_MAX_COLUMNS).
 
     A group of at most VERTICAL_MAX_COLUMNS characters may really be one character from
     each of several vertical columns set side by side.  Its characters are stacked when,
     in their column (same centre and size), the next character down follows closer than
     the next character across in the group: text runs in the direction of the smaller pitch.
     Returns (vertical stacks top-down, remaining horizontal groups)."""
-    cands = [g for g in groups if len(g) <= VERTICAL_MAX_COLUMNS]
-    if sum(len(g) for g in cands) < VERTICAL_MIN_CHARS:
+    cands = [(a, e) for a, e in groups if e - a <= VERTICAL_MAX_COLUMNS]
+    if sum(e - a for a, e in cands) < VERTICAL_MIN_CHARS:
         return [], groups
     across: dict[int, float] = {}
-    for g in cands:
-        for i, ch in enumerate(g):
-            steps = [abs(o.x0 + o.x1 - ch.x0 - ch.x1) / 2 for o in g if o is not ch]
-            across[id(ch)] = min(steps) if steps else float("inf")
-    chars = sorted((ch for g in cands for ch in g), key=lambda c: ((c.x0 + c.x1) / 2, c.base))
-    columns: list[list[_Char]] = []
-    for ch in chars:
-        cx = (ch.x0 + ch.x1) / 2
-        if columns and abs(cx - (columns[-1][0].x0 + columns[-1][0].x1) / 2) <= VERTICAL_AXIS_EM * ch.size \
-                and abs(ch.size - columns[-1][0].size) <= 0.1 * ch.size:
-            columns[-1].append(ch)
-        else:
-            columns.append([ch])
-    stacks: list[list[_Char]] = []
+    for a, e in cands:
+        for i in range(a, e):
+            steps = [abs(x0[o] + x1[o] - x0[i] - x1[i]) / 2 for o in range(a, e) if o != i]
+            across[i] = min(steps) if steps else float("inf")
+    chars = sorted((i for a, e in cands for i in range(a, e)), key=lambda i: ((x0[i] + x1[i]) / 2, base[i]))
+    columns: list[list[int]] = []
+    for i in chars:
+        cx = (x0[i] + x1[i]) / 2
+        if columns:
+            f = columns[-1][0]
+            if abs(cx - (x0[f] + x1[f]) / 2) <= VERTICAL_AXIS_EM * size[i] \
+                    and abs(size[i] - size[f]) <= 0.1 * size[i]:
+                columns[-1].append(i)
+                continue
+        columns.append([i])
+    stacks: list[list[int]] = []
     for col in columns:
-        col.sort(key=lambda c: c.base)
+        col.sort(key=lambda i: base[i])
         chain = [col[0]]
-        for ch in col[1:] + [None]:
-            if ch is not None:
-                step = ch.base - chain[-1].base
-                if 0 < step <= VERTICAL_PITCH_EM * ch.size and step < across[id(ch)] and step < across[id(chain[-1])]:
-                    chain.append(ch)
+        for i in col[1:] + [None]:
+            if i is not None:
+                step = base[i] - base[chain[-1]]
+                if 0 < step <= VERTICAL_PITCH_EM * size[i] and step < across[i] and step < across[chain[-1]]:
+                    chain.append(i)
                     continue
             if len(chain) >= VERTICAL_MIN_CHARS:
                 stacks.append(chain)
-            if ch is not None:
-                chain = [ch]
+            if i is not None:
+                chain = [i]
     if not stacks:
         return [], groups
-    stacked = {id(ch) for st in stacks for ch in st}
-    rest = []
-    for g in groups:
-        kept = [ch for ch in g if id(ch) not in stacked]
-        if len(kept) == len(g):
-            rest.append(g)
+    stacked = {i for st in stacks for i in st}
+    rest: list[tuple[int, int]] = []
+    for a, e in groups:
+        if e - a > VERTICAL_MAX_COLUMNS:   # not a candidate: none of its characters is stacked
+            rest.append((a, e))
+            continue
+        kept = [i for i in range(a, e) if i not in stacked]
+        if len(kept) == e - a:
+            rest.append((a, e))
         else:
-            rest.extend([ch] for ch in kept)
+            rest.extend((i, i + 1) for i in kept)
     return stacks, rest
 
 
-def _vertical_line(chars: list[_Char], number: int) -> Line:
-    size = chars[0].size
-    bbox = BBox(round(min(c.x0 for c in chars), 2), round(chars[0].base - ASCENT_EM * size, 2),
-                round(max(c.x1 for c in chars), 2), round(chars[-1].base + DESCENT_EM * size, 2))
-    return Line(text="".join(c.c for c in chars), page=number, lineno=0, bbox=bbox, size=size,
-                bold=chars[0].bold, vertical=True, font=chars[0].font)
+def _vertical_line(ix: list[int], number: int, c: list[str], x0: dict[int, float], x1: dict[int, float],
+                   base: dict[int, float], size: dict[int, float], bold: np.ndarray, fonts: _Fonts) -> Line:
+    first, last = ix[0], ix[-1]
+    sz = size[first]
+    bbox = BBox(round(min(x0[i] for i in ix), 2), round(base[first] - ASCENT_EM * sz, 2),
+                round(max(x1[i] for i in ix), 2), round(base[last] + DESCENT_EM * sz, 2))
+    return Line(text="".join(c[i] for i in ix), page=number, lineno=0, bbox=bbox, size=sz,
+                bold=bool(bold[first]), vertical=True, font=fonts[first])

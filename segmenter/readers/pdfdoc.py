@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pymupdf
 
 from ..containers import BBox, Graphic, GraphicKind
@@ -369,11 +371,12 @@ def _content_bytes(page: pymupdf.Page) -> int:
         return 0
 
 
-def page_graphics(page: pymupdf.Page, text_boxes: list[BBox] | None = None) -> list[Graphic]:
+def page_graphics(page: pymupdf.Page, text_boxes: list[BBox] | list[tuple[float, float, float, float]] | None = None
+                  ) -> list[Graphic]:
     """The rules, boxes and images that structure a page, in page coordinates (see the
     module docstring), sorted by kind, then top, then left.  ``text_boxes``: the boxes of
-    the page's text lines when the caller has extracted them already (else they are
-    extracted here, when a filled rectangle needs them).
+    the page's text lines when the caller has extracted them already, as BBoxes or as
+    (x0, y0, x1, y1) tuples (else they are extracted here, when a filled rectangle needs them).
 
     - RULE: a drawn line segment, or a filled or stroked rectangle, at most
       RULE_MAX_THICKNESS thick and (its touching collinear pieces merged) at least
@@ -400,9 +403,7 @@ def page_graphics(page: pymupdf.Page, text_boxes: list[BBox] | None = None) -> l
     if col.fills:
         if text_boxes is None:
             text_boxes = _text_line_boxes(page)
-        for f in col.fills:
-            tinted = any(f.contains(t, slack=1.0) or (f.x0 <= t.cx <= f.x1 and f.y0 <= t.cy <= f.y1)
-                         for t in text_boxes)
+        for f, tinted in zip(col.fills, _with_text(col.fills, text_boxes)):
             found.append((GraphicKind.BOX if tinted else GraphicKind.IMAGE, f))
     for b in _image_boxes(page):
         if min(b.width, b.height) >= IMAGE_MIN_SIDE and not col.page_sized(b.width, b.height):
@@ -413,6 +414,22 @@ def page_graphics(page: pymupdf.Page, text_boxes: list[BBox] | None = None) -> l
         if c is not None and max(c.width, c.height) > 0:
             out.add(Graphic(kind, c))
     return sorted(out, key=lambda g: (_KIND_ORDER[g.kind], g.bbox.y0, g.bbox.x0, g.bbox.y1, g.bbox.x1))
+
+
+def _with_text(fills: list[BBox], text_boxes: list[BBox] | list[tuple[float, float, float, float]]) -> list[bool]:
+    """Per fill: does it hold a text line (the line inside it, 1 pt of slack, or the line's
+    centre on it)?  All lines at once per fill, as BBox.contains and BBox.cx/cy compute it."""
+    if not text_boxes:
+        return [False] * len(fills)
+    if isinstance(text_boxes[0], BBox):
+        text_boxes = [(b.x0, b.y0, b.x1, b.y1) for b in text_boxes]
+    t = np.array(text_boxes, dtype=float).reshape(-1, 4)
+    x0, y0, x1, y1 = t[:, 0], t[:, 1], t[:, 2], t[:, 3]
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    slack = 1.0
+    return [bool(np.any(((f.x0 - slack <= x0) & (f.y0 - slack <= y0) & (x1 <= f.x1 + slack) & (y1 <= f.y1 + slack))
+                        | ((f.x0 <= cx) & (cx <= f.x1) & (f.y0 <= cy) & (cy <= f.y1))))
+            for f in fills]
 
 
 def _text_line_boxes(page: pymupdf.Page) -> list[BBox]:
@@ -426,8 +443,45 @@ def _text_line_boxes(page: pymupdf.Page) -> list[BBox]:
             if any(sp["text"].strip() for sp in ln["spans"])]
 
 
+#: resource kinds through which a page can draw an image other than an inline one: image
+#: and form XObjects, patterns, shadings, graphics states (soft masks are forms)
+_IMAGE_RESOURCES = ("/XObject", "/Pattern", "/Shading", "/ExtGState")
+#: the inline-image operator (BI … ID … EI); a match inside a text string or a name only
+#: costs the image pass
+_INLINE_IMAGE_RE = re.compile(rb"BI\s")
+
+
+def _may_draw_images(page: pymupdf.Page) -> bool:
+    """False only when the page certainly draws no image: no annotations, its own resources
+    (not inherited) hold none of _IMAGE_RESOURCES and no Type 3 font, and its content has no
+    inline image.  Then the image pass (a second text extraction inside MuPDF, about a third
+    of the time of get_text("rawdict")) is skipped; anything else runs it."""
+    doc = page.parent
+    if not doc.is_pdf:
+        return True
+    try:
+        if doc.xref_get_key(page.xref, "Annots")[0] != "null":
+            return True
+        kind, value = doc.xref_get_key(page.xref, "Resources")
+        if kind == "xref":
+            res = doc.xref_object(int(value.split()[0]), compressed=True)
+        elif kind == "dict":
+            res = value
+        else:
+            return True                 # inherited or missing: not looked into
+        if any(k in res for k in _IMAGE_RESOURCES):
+            return True
+        if "/Font" in res and any(f[2] == "Type3" for f in page.get_fonts()):
+            return True
+        return bool(_INLINE_IMAGE_RE.search(page.read_contents()))
+    except Exception:
+        return True
+
+
 def _image_boxes(page: pymupdf.Page) -> list[BBox]:
     try:
+        if not _may_draw_images(page):
+            return []
         infos = page.get_image_info()
     except Exception:
         return []
@@ -512,6 +566,10 @@ def _char_class(c: str) -> tuple[bool, str | None]:
 
 #: control characters Python counts as whitespace (raw glyph ids 28-31 and 133)
 _CONTROL_SPACES = frozenset("\x1c\x1d\x1e\x1f\x85")
+#: whitespace other than those control characters: not judged (re's \s is str.isspace)
+_JUDGED_SPACE_RE = re.compile("[^\\S" + "".join(sorted(_CONTROL_SPACES)) + "]+")
+#: a run of one ASCII punctuation or symbol character (not a letter, digit or space)
+_SYMBOL_RUN_RE = re.compile(r"([!-/:-@\[-`{-~])\1*")
 #: how pdfminer (pdfplumber) writes a glyph it cannot map to Unicode: one bad character each
 _CID_RE = re.compile(r"\(cid:\d+\)")
 #: URLs and e-mail addresses: long runs without spaces that are real text
@@ -537,23 +595,19 @@ def _raw_code_run(word: str) -> bool:
 def garbled_reason(text: str) -> str | None:
     """Why ``text`` (a page's extracted text) is not real text, or None.  Pure."""
     text, cids = _CID_RE.subn("", text)
-    chars = [c for c in text if not c.isspace() or c in _CONTROL_SPACES]
+    chars = _JUDGED_SPACE_RE.sub("", text)
     n = len(chars) + cids
     if n < MIN_JUDGED_CHARS:
         return None
     bad = cids
     scripts: dict[str, int] = {}
-    symbols = 0
-    prev = ""
-    for c in chars:
+    for c, k in Counter(chars).items():          # each distinct character classified once
         is_bad, script = _char_class(c)
         if is_bad:
-            bad += 1
+            bad += k
         elif script is not None:
-            scripts[script] = scripts.get(script, 0) + 1
-        elif "!" <= c <= "~" and not c.isalnum() and c != prev:  # a leader "……" / "----" counts once
-            symbols += 1
-        prev = c
+            scripts[script] = scripts.get(script, 0) + k
+    symbols = len(_SYMBOL_RUN_RE.findall(chars))  # a leader "……" / "----" counts once
     if bad > MAX_BAD_SHARE * n:
         return (f"garbled text layer (a font without a Unicode map?): {100 * bad / n:.0f}% of the "
                 "characters are unmapped glyphs (U+FFFD, (cid:N), private-use or control codes)")
@@ -592,7 +646,7 @@ def text_layer_problem(page: pymupdf.Page, text: str) -> str | None:
     short reason: no text layer (an image-only or scanned page, or no text at all), a page
     whose content a damaged file lost, or a garbled text layer (fonts without a Unicode map;
     pdfminer's ``(cid:N)`` included).  See the thresholds above."""
-    nonspace = sum(1 for c in text if not c.isspace())
+    nonspace = len(text) - sum(map(str.isspace, text))
     if nonspace == 0 and page.parent.is_repaired:
         return "no text: the file is damaged or truncated, this page's content is probably lost"
     if nonspace < SCAN_MAX_TEXT_CHARS:

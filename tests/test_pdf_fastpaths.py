@@ -1,0 +1,323 @@
+"""The born-digital PDF reader's fast paths give exactly what the plain per-character code
+gives (issue #3's speed target: the reader works on arrays, not on a Python object per
+character).  Each fast path is checked against a plain reference written out here, on
+random input built to hit its edges, and on real PDFs where it takes a decision."""
+
+from __future__ import annotations
+
+import gc
+import math
+import random
+from collections import Counter
+
+import numpy as np
+import pymupdf
+import pytest
+
+from segmenter.containers import BBox, GraphicKind
+from segmenter.readers import pdf as reader
+from segmenter.readers import pdfdoc
+
+
+# ----------------------------------------------------------------------------- helpers
+
+def hand_pdf(content: bytes, resources: bytes = b"<< >>", extra: list[bytes] = (), page_extra: bytes = b"") -> bytes:
+    """A one-page PDF written byte by byte: catalog 1, pages 2, page 3, content 4, extra 5…"""
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources " + resources
+            + page_extra + b" /Contents 4 0 R >>",
+            b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream", *extra]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objs, start=1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{off:010d} 00000 n \n".encode() for off in offsets)
+    out += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def first_page(data: bytes):
+    doc = pymupdf.open(stream=data, filetype="pdf")
+    return doc, doc[0]
+
+
+TEXT = b"BT /F1 12 Tf 72 720 Td (Hello BIG world) Tj ET"
+FONT = b"<< /Font << /F1 5 0 R >> >>"
+HELV = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+INLINE_IMAGE = b"q 100 0 0 80 72 500 cm BI /W 2 /H 2 /CS /G /BPC 8 ID \x00\xff\xff\x00 EI Q"
+
+
+# ----------------------------------------------------------------------------- image pass
+
+def test_image_pass_is_skipped_only_where_no_image_can_be_drawn():
+    doc, page = first_page(hand_pdf(TEXT, FONT, [HELV]))
+    assert not pdfdoc._may_draw_images(page) and page.get_image_info() == []
+    # an inline image in the content: the pass runs and finds it ("BIG" in the text alone
+    # is not the operator: BI must be followed by white space)
+    doc, page = first_page(hand_pdf(TEXT + b"\n" + INLINE_IMAGE, FONT, [HELV]))
+    assert pdfdoc._may_draw_images(page) and len(page.get_image_info()) == 1
+    assert [g.kind for g in pdfdoc.page_graphics(page, [])] == [GraphicKind.IMAGE]
+    # an image XObject, a graphics state, an annotation, inherited resources: not looked into
+    doc = pymupdf.open()
+    pg = doc.new_page()
+    pg.insert_image(pymupdf.Rect(50, 50, 250, 200), pixmap=pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 8, 8), 0))
+    assert pdfdoc._may_draw_images(pg) and pdfdoc._image_boxes(pg)
+    for res, extra in ((b"<< /ExtGState << /G0 << /ca 0.5 >> >> >>", b""), (FONT, b" /Annots []")):
+        doc, page = first_page(hand_pdf(TEXT, res, [HELV], extra))
+        assert pdfdoc._may_draw_images(page)
+    doc, page = first_page(hand_pdf(TEXT, FONT, [HELV]).replace(b" /Resources << /Font", b" /X << /Font"))
+    assert pdfdoc._may_draw_images(page)
+
+
+# ----------------------------------------------------------------------------- text layer
+
+def reference_garbled_counts(text: str) -> tuple[int, int, dict, int]:
+    """The per-character loop garbled_reason replaced: (judged, bad, scripts, symbols)."""
+    text, cids = pdfdoc._CID_RE.subn("", text)
+    chars = [c for c in text if not c.isspace() or c in pdfdoc._CONTROL_SPACES]
+    bad, scripts, symbols, prev = cids, {}, 0, ""
+    for c in chars:
+        is_bad, script = pdfdoc._char_class(c)
+        if is_bad:
+            bad += 1
+        elif script is not None:
+            scripts[script] = scripts.get(script, 0) + 1
+        elif "!" <= c <= "~" and not c.isalnum() and c != prev:
+            symbols += 1
+        prev = c
+    return len(chars) + cids, bad, scripts, symbols
+
+
+def test_garbled_counts_match_the_per_character_loop():
+    # the regex's notion of white space is str.isspace, over all of Unicode
+    for o in range(0x110000):
+        c = chr(o)
+        assert bool(pdfdoc._JUDGED_SPACE_RE.fullmatch(c)) == (c.isspace() and c not in pdfdoc._CONTROL_SPACES)
+    alphabet = (list("abcXYZ019!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~") + list(" \t\n\x1c\x1f\x85\xa0\u3000")
+                + list("中文报道，。“”αβабвاب") + ["\ufffd", "\ue000", "\x01", "\x7f", "\u0378", "(cid:12)", "…"])
+    rng = random.Random(7)
+    for _ in range(3000):
+        pool = rng.sample(alphabet, rng.randint(1, 10))
+        text = "".join(rng.choice(pool) * rng.choice((1, 1, 1, 3)) for _ in range(rng.choice((10, 30, 120))))
+        judged, bad, scripts, symbols = reference_garbled_counts(text)
+        stripped, cids = pdfdoc._CID_RE.subn("", text)
+        chars = pdfdoc._JUDGED_SPACE_RE.sub("", stripped)
+        assert len(chars) + cids == judged
+        assert len(pdfdoc._SYMBOL_RUN_RE.findall(chars)) == symbols
+        got_bad = cids + sum(k for c, k in Counter(chars).items() if pdfdoc._char_class(c)[0])
+        assert got_bad == bad
+
+
+# ----------------------------------------------------------------------------- graphics
+
+def test_tinted_fill_test_matches_bbox_contains():
+    rng = random.Random(3)
+
+    def box(q):
+        x0, y0 = rng.randint(0, 40) * q, rng.randint(0, 40) * q
+        return BBox(x0, y0, x0 + rng.randint(0, 20) * q, y0 + rng.randint(0, 20) * q)
+
+    for _ in range(3000):
+        q = rng.choice((0.5, 1.0, 0.1, 0.3))          # coarse grids: many boxes touch exactly
+        fills, lines = [box(q) for _ in range(rng.randint(1, 3))], [box(q) for _ in range(rng.randint(0, 6))]
+        want = [any(f.contains(t, slack=1.0) or (f.x0 <= t.cx <= f.x1 and f.y0 <= t.cy <= f.y1) for t in lines)
+                for f in fills]
+        assert pdfdoc._with_text(fills, lines) == want
+        assert pdfdoc._with_text(fills, [(t.x0, t.y0, t.x1, t.y1) for t in lines]) == want   # the reader's form
+
+
+# ----------------------------------------------------------------------------- reader
+
+def test_round2_is_pythons_round():
+    assert (reader._HALF_MARGIN, reader._ROUND_LIMIT) == (1e-6, 1e9)
+    rng = random.Random(5)
+    vals = [rng.uniform(-50, 2000) for _ in range(20000)]
+    # hundredfolds at a half, and a hair either side of it: NumPy's product can cross it
+    vals += [(rng.randint(-500, 200000) + 0.5) / 100 + d for d in (0, 1e-15, -1e-15, 1e-9, -1e-9)
+             for _ in range(2000)]
+    vals += [2.675, 1.005, 0.015, -0.005, -0.004, 0.0, -0.0, 1e9, 1e12, float("inf"), float("-inf")]
+    got = reader._round2(np.array(vals))
+    for v, g in zip(vals, got):
+        want = round(v, 2)
+        assert g == want and math.copysign(1, g) == math.copysign(1, want), v
+    assert math.isnan(reader._round2(np.array([float("nan")]))[0])
+    # just inside the margin Python rounds (NumPy would agree there too: the margin is wide)
+    edge = (123 + 0.5 - reader._HALF_MARGIN / 2) / 100
+    assert reader._round2(np.array([edge])) == [round(edge, 2)]
+
+
+def reference_row_starts(base: list[float], size: list[float]) -> list[bool]:
+    out, fb, fs = [], 0.0, 0.0
+    for i, (b, s) in enumerate(zip(base, size)):
+        new = not i or not b - fb <= reader.BASELINE_TOLERANCE_EM * min(s, fs)
+        out.append(new)
+        if new:
+            fb, fs = b, s
+    return out
+
+
+def test_row_starts_match_the_sequential_walk():
+    rng = random.Random(11)
+    for _ in range(400):
+        n = rng.randint(1, 300)
+        sizes = [rng.choice((6.0, 9.0, 9.5, 10.0, 16.0, 30.0)) for _ in range(n)]
+        # baselines that drift by up to a third of an em within a row: long chains
+        base = sorted(rng.choice((round(rng.uniform(0, 800)), rng.uniform(0, 800))) + rng.uniform(0, 3)
+                      for _ in range(n))
+        got = reader._row_starts(np.array(base), np.array(sizes))
+        assert got.tolist() == reference_row_starts(base, sizes)
+
+
+def reference_extract_chars(raw: dict) -> list[tuple]:
+    out = []
+    for block in raw["blocks"]:
+        if block.get("type", 0) != 0:
+            continue
+        for rl in block["lines"]:
+            dx, dy = rl["dir"]
+            if abs(dy) > 0.5 * abs(dx) or rl.get("wmode", 0) == 1:
+                continue
+            for span in rl["spans"]:
+                for ch in span["chars"]:
+                    if ch["c"].strip():
+                        x0, _, x1, _ = ch["bbox"]
+                        out.append((ch["c"], x0, max(x1, x0 + 0.01), ch["origin"][1], float(span["size"]) or 1.0))
+    return out
+
+
+def test_extract_fast_path_keeps_what_the_per_character_loop_keeps():
+    def ch(c, x):
+        return {"c": c, "bbox": (x, 90.0, x + 9.0, 101.0), "origin": (x, 100.0)}
+
+    spans = [[ch(c, 10.0 * i) for i, c in enumerate("报道全文")],           # all kept (fast path)
+             [ch(c, 10.0 * i) for i, c in enumerate("ab c\u3000d")],        # blanks dropped
+             [ch("ﬁ", 0.0), ch("fi", 9.0), ch("", 18.0), ch(" x", 27.0)],  # not one character each
+             []]
+    raw = {"blocks": [{"type": 0, "lines": [{"dir": (1.0, 0.0), "wmode": 0, "bbox": (0, 90, 60, 101),
+                                             "spans": [{"size": 9.0, "flags": 0, "font": "ABCDEF+Song",
+                                                        "chars": sp}]} for sp in spans]},
+                      {"type": 1}]}
+    ex = reader._extract(raw, 1)
+    got = list(zip(ex.chars.c, ex.chars.x0.tolist(), ex.chars.x1.tolist(), ex.chars.base.tolist(),
+                   ex.chars.size.tolist()))
+    assert got == reference_extract_chars(raw)
+    assert ex.chars.font == ["Song"] * 3 and ex.chars.pline.tolist() == [1] * 4 + [2] * 4 + [3] * 3
+    assert len(ex.text_boxes) == 3                # the empty line has no box
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_read_page_leaves_the_garbage_collector_as_it_found_it(tmp_path, enabled):
+    doc = pymupdf.open()
+    doc.new_page().insert_text((72, 72), "Hello world, a line of text long enough to judge.", fontsize=11)
+    path = tmp_path / "one.pdf"
+    doc.save(path)
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        pages, problems = reader.read_pdf(path, 1, reader.Settings())
+        assert pages and not problems and gc.isenabled() is enabled
+        # an exception inside the extraction re-enables it too
+        with pymupdf.open(path) as d:
+            page = d[0]
+            page.get_text = lambda *a, **k: (_ for _ in ()).throw(RuntimeError("broken"))
+            with pytest.raises(RuntimeError):
+                reader._read_page(page, path, 1, 1)
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()
+
+
+def test_reordered_characters():
+    order = np.array([2, 0, 1])
+    assert reader._reordered(["a", "中", "\U00020000"], order) == "\U00020000a中"
+    assert reader._reordered(["a", "\ud800", "b"], order) == "ba\ud800"          # a lone surrogate
+    assert reader._reordered(["ab", "c", "d"], order) == ["d", "ab", "c"]          # not one code point each
+
+
+# ----------------------------------------------------------------------------- layout
+
+def reference_runs(page, lines, boxes):
+    """geolayout._runs as it was, one attribute lookup at a time (the loop it replaced)."""
+    from segmenter import geolayout as G
+    horizontal = [ln for ln in lines if not ln.vertical]
+    pred, taken = {}, {}
+    for j, ln in enumerate(horizontal):
+        best = None
+        size = ln.size or 1.0
+        for k in range(j - 1, -1, -1):
+            up = horizontal[k]
+            if ln.bbox.y0 - up.bbox.y0 > (G.RUN_GAP_EM + 1.2) * G.RUN_SIZE_RATIO * size:
+                break
+            gap = ln.bbox.y0 - up.bbox.y1
+            if gap < -0.3 * size or gap > G.RUN_GAP_EM * size:
+                continue
+            if max(size, up.size) > G.RUN_SIZE_RATIO * min(size, up.size):
+                continue
+            if boxes and boxes.get(id(up)) != boxes.get(id(ln)):
+                continue
+            overlap = ln.bbox.x_overlap(up.bbox)
+            narrow = min(ln.bbox.width, up.bbox.width) or 1.0
+            reach = min(ln.bbox.x1, up.bbox.x1) - max(ln.bbox.x0, up.bbox.x0)
+            aligned = abs(ln.bbox.x0 - up.bbox.x0) <= G.RUN_INDENT_EM * size and reach >= -G.RUN_TOUCH_EM * size
+            if not (aligned or overlap >= G.RUN_OVERLAP_SHARE * narrow):
+                continue
+            cost = gap + abs(ln.bbox.x0 - up.bbox.x0) * 0.5
+            if best is None or cost < best[0]:
+                best = (cost, up)
+        if best is None:
+            continue
+        cost, up = best
+        if G._rule_between(page, up.bbox, ln.bbox):
+            continue
+        prior = taken.get(id(up))
+        if prior is not None and prior[0] <= cost:
+            continue
+        if prior is not None:
+            pred.pop(id(prior[1]), None)
+        taken[id(up)] = (cost, ln)
+        pred[id(ln)] = up
+    succ = {k: v[1] for k, v in taken.items() if id(v[1]) in pred}
+    runs = []
+    for ln in horizontal:
+        if id(ln) in pred:
+            continue
+        run = [ln]
+        while id(run[-1]) in succ:
+            run.append(succ[id(run[-1])])
+        runs.append(run)
+    runs.extend(G._vertical_runs([ln for ln in lines if ln.vertical]))
+    return runs
+
+
+@pytest.mark.parametrize("odd", [False, True])
+def test_runs_match_the_plain_loop(odd):
+    """Columns of lines with jitter, rules and boxes; ``odd``: some inverted boxes and
+    zero sizes too, where the early reach test must not drop anything."""
+    from segmenter import geolayout as G
+    from segmenter.containers import Graphic, Line, Page
+    rng = random.Random(13 + odd)
+    for _ in range(60):
+        lines = []
+        for col in range(rng.randint(1, 5)):
+            x = 40 + col * rng.choice((90, 120, 150))
+            y = rng.uniform(40, 80)
+            size = rng.choice((9.0, 9.0, 10.0, 16.0))
+            for _ in range(rng.randint(1, 25)):
+                x0 = x + rng.choice((0, 0, 0, 18, rng.uniform(-30, 30)))
+                x1 = x0 + rng.uniform(10, 130)
+                if odd and rng.random() < 0.1:
+                    x0, x1 = x1, x0
+                sz = 0.0 if odd and rng.random() < 0.1 else size
+                lines.append(Line(text="字", page=1, lineno=0, bbox=BBox(round(x0, 2), round(y, 2), round(x1, 2),
+                                                                         round(y + size, 2)), size=sz))
+                y += size * rng.choice((1.3, 1.5, 1.5, 2.6, 4.0)) + rng.uniform(-0.5, 0.5)
+        lines.sort(key=lambda ln: (ln.bbox.y0, ln.bbox.x0))
+        graphics = [Graphic(GraphicKind.RULE, BBox(30, y, 600, y + 0.5)) for y in rng.sample(range(60, 700), 3)]
+        graphics.append(Graphic(GraphicKind.BOX, BBox(150, 100, 400, 400)))
+        page = Page(number=1, path="x", name="x", kind="pdf", lines=lines, graphics=graphics)
+        for boxes in ({}, {id(ln): G.box_key(page, ln.bbox) for ln in lines}):
+            want = [[id(ln) for ln in run] for run in reference_runs(page, lines, boxes)]
+            assert [[id(ln) for ln in run] for run in G._runs(page, lines, boxes)] == want
