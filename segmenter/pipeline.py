@@ -74,13 +74,21 @@ def read_page(path: Path, number: int, settings: Settings) -> Page:
     return read_text(path, number, settings)
 
 
-def read_pages(path: Path, number: int, settings: Settings, errors: list[str]) -> list[Page]:
+def read_pages(path: Path, number: int, settings: Settings, errors: list[str], scanned=None) -> list[Page]:
     """The pages of one input file, laid out and classified, numbered from ``number``;
-    problems of single pages (a PDF page without text layer …) go to ``errors``."""
+    problems of single pages (a PDF page without text layer …) go to ``errors``.  ``scanned``:
+    an image file's pages already read (readers.scan.read_scans), or the error reading it."""
     if path.suffix.lower() in PDF_SUFFIXES + IMAGE_SUFFIXES:
         from .geolayout import layout_geometry
         from .georoles import classify_geometry
-        if path.suffix.lower() in IMAGE_SUFFIXES:
+        if path.suffix.lower() in IMAGE_SUFFIXES and scanned is not None:
+            from .readers.scan import renumber
+            if isinstance(scanned, SegmenterError):
+                raise scanned
+            pages, problems = scanned
+            for k, page in enumerate(pages):
+                renumber(page, number + k)
+        elif path.suffix.lower() in IMAGE_SUFFIXES:
             from .readers.scan import read_scan
             pages, problems = read_scan(path, number, settings)
         else:
@@ -130,9 +138,18 @@ def read_edition(ed: EditionInput, settings: Settings) -> Edition:
     """Read, lay out and classify the pages of one edition (everything before assembly);
     unreadable pages are reported in ``ed.errors`` and skipped."""
     edition = Edition(name=ed.name)
+    images = [f for f in ed.files if f.suffix.lower() in IMAGE_SUFFIXES]
+    scanned: dict[Path, object] = {}
+    if len(images) > 1 and settings.scan_workers > 1:   # all the scans' pages in one pool
+        from .readers.scan import read_scans
+        try:
+            scanned = dict(zip(images, read_scans(images, settings)))
+        except SegmenterError as e:          # a missing engine: once, for the edition
+            ed.errors.append(str(e))
+            return edition
     for f in ed.files:
         try:
-            edition.pages.extend(read_pages(f, len(edition.pages) + 1, settings, ed.errors))
+            edition.pages.extend(read_pages(f, len(edition.pages) + 1, settings, ed.errors, scanned.get(f)))
         except SegmenterError as e:
             ed.errors.append(str(e))
     return edition

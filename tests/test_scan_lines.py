@@ -60,3 +60,36 @@ def test_dropped_subtitle_dash_is_put_back():
     assert scan._restore_dash(line, _page_with_dash(111, 3, dy=13), region) is line  # off the middle
     dashed = _ln("——已有", 300, 75, 880, 125)
     assert scan._restore_dash(dashed, _page_with_dash(111, 3), region) is dashed
+
+
+def _png(path, text_rows=3):
+    import cv2
+    img = np.full((400, 300), 250, np.uint8)
+    for r in range(text_rows):
+        for c in range(8):
+            img[40 + r * 40: 64 + r * 40, 20 + c * 30: 44 + c * 30] = 30
+    cv2.imwrite(str(path), img)
+    return path
+
+
+def test_image_files_of_an_edition_are_read_in_one_pool(tmp_path, monkeypatch):
+    from segmenter import pipeline
+    from segmenter.errors import InputError
+    from segmenter.ocr import FakeEngine, OcrLine, OcrWord
+    from segmenter.settings import Settings
+    files = [_png(tmp_path / "page-01.png"), tmp_path / "page-02.png", _png(tmp_path / "page-03.png")]
+    files[1].write_bytes(b"not an image")
+    line = OcrLine((OcrWord("国家", BBox(0, 0, 40, 20), 0.99),), BBox(0, 0, 40, 20), False)
+    got = scan.read_scans(files, Settings(), engine=FakeEngine([line]))
+    assert isinstance(got[1], InputError) and "page-02.png" in str(got[1])
+    assert [len(g[0]) for g in (got[0], got[2])] == [1, 1] and not got[0][1]
+    # read_edition hands all the images to one read_scans call when scan_workers > 1
+    calls = []
+    def fake(paths, settings, engine=None):
+        calls.append(list(paths))
+        return got
+    monkeypatch.setattr(scan, "read_scans", fake)
+    ed = pipeline.plan(files)[0]
+    edition = pipeline.read_edition(ed, Settings(scan_workers=2))
+    assert calls == [files]
+    assert [p.number for p in edition.pages] == [1, 2] and len(ed.errors) == 1

@@ -30,7 +30,7 @@ from ..errors import InputError
 from ..settings import Settings
 from .image import MAX_IMAGE_PIXELS, decode_page, image_page_count
 
-__all__ = ["read_scan", "read_pdf_scans", "pdf_scan_pages", "scan_page", "region_crop", "renumber", "ocr_cache_dir", "TARGET_GLYPH_PX",
+__all__ = ["read_scan", "read_scans", "read_pdf_scans", "pdf_scan_pages", "scan_page", "region_crop", "renumber", "ocr_cache_dir", "TARGET_GLYPH_PX",
            "SHRINK_ABOVE_PX", "REGION_PAD_EM"]
 
 #: glyph (ink) height OCR engines read best at, pixels: 10 pt body text at 300 dpi is 36–40 px
@@ -97,6 +97,38 @@ def read_scan(path: Path, first_number: int, settings: Settings, engine=None) ->
     n = image_page_count(path)
     jobs = [ScanJob(str(path), i, first_number + i - 1, False, settings.scan_dpi) for i in range(1, n + 1)]
     return _collect(jobs, settings, engine, single=n == 1)
+
+
+def read_scans(paths: list[Path], settings: Settings, engine=None) -> list[tuple[list[Page], list[str]] | InputError]:
+    """Several image files read in one pool of ``settings.scan_workers`` processes (a folder of
+    page-NN.png is one edition: its pages run in parallel, not one file after the other).  Per
+    file, in order: its pages (numbered from 1; the caller renumbers) and one-line problems, or
+    the :class:`InputError` that ``read_scan`` would raise for it."""
+    jobs: list[ScanJob] = []
+    owner: list[int] = []
+    counts: list[int | InputError] = []
+    for k, path in enumerate(paths):
+        try:
+            n = image_page_count(Path(path))
+        except InputError as e:
+            counts.append(e)
+            continue
+        counts.append(n)
+        for i in range(1, n + 1):
+            jobs.append(ScanJob(str(path), i, i, False, settings.scan_dpi))
+            owner.append(k)
+    results = _run(jobs, settings, engine)
+    out: list[tuple[list[Page], list[str]] | InputError] = []
+    for k, c in enumerate(counts):
+        if isinstance(c, InputError):
+            out.append(c)
+            continue
+        mine = [r for r, o in zip(results, owner) if o == k]
+        if c == 1 and mine and mine[0].page is None:
+            out.append(InputError(mine[0].problem))
+            continue
+        out.append(([r.page for r in mine if r.page is not None], [r.problem for r in mine if r.problem]))
+    return out
 
 
 def read_pdf_scans(path: Path, source_pages: list[int], first_number: int, settings: Settings,
