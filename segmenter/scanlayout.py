@@ -85,6 +85,13 @@ GLYPH_INK_EM = 0.88
 DEFAULT_EM = 42.0
 #: blobs smaller than this (share of an em², both sides) are specks of noise, not glyph parts
 SPECK_EM2 = 0.004
+#: pages whose body em (Otsu estimate) is over WORK_REDUCE_ABOVE × WORK_EM pixels (300 dpi:
+#: 41–46 px) are binarized and searched for rules, photos and lines reduced to WORK_EM pixels
+#: per em (the 200 dpi pages' 27–31 px, on which every threshold here was tuned); the page
+#: image OCR reads keeps its resolution.  RapidOCR takes as long at 300 dpi as at 200 (~20 s a
+#: page), the analysis grew with the pixels (1.6 s, 7.9 % of OCR; bench_scan.py)
+WORK_EM = 30.0
+WORK_REDUCE_ABOVE = 1.25
 #: up to this many specks are erased one by one within their boxes (~6 µs each), more at once
 #: over the page's label image (13 ms at 200 dpi, 32 ms at 300); the generated degraded pages
 #: have 26–374 specks
@@ -330,36 +337,46 @@ def flat_field(gray: np.ndarray) -> np.ndarray:
     small = cv2.resize(gray, (sw, sh), interpolation=cv2.INTER_AREA)
     k = cv2.getStructuringElement(cv2.MORPH_RECT, (FIELD_MAX_FILTER, FIELD_MAX_FILTER))
     paper = cv2.dilate(small, k).astype(np.float64)
-    # the terms x^i·y^j on the reduced grid, from the powers of one row and one column (the
-    # same values as on the full grid, without 20 full-grid float powers)
-    px = [(np.arange(sw) / sw - 0.5) ** i for i in range(FIELD_DEGREE + 1)]
-    py = [(np.arange(sh) / sh - 0.5) ** j for j in range(FIELD_DEGREE + 1)]
-    terms = [(py[j][:, None] * px[i][None, :]).ravel()
-             for i in range(FIELD_DEGREE + 1) for j in range(FIELD_DEGREE + 1 - i)]
-    a = np.stack(terms, axis=1)
-    v = paper.ravel()
-    keep = np.ones(v.shape, bool)
-    fit = np.full(v.shape, float(np.median(v)))
+    # least squares for the surface Σ c_ij·x^i·y^j (i + j ≤ FIELD_DEGREE) over the kept pixels,
+    # by the normal equations built from the grid's moments Σ keep·x^p·y^q (p, q ≤ 2·degree:
+    # one row and one column of powers, two small matrix products): the same fit as
+    # np.linalg.lstsq on the pixels × terms matrix to ~1e-10 grey levels, and ~10× faster
+    # (lstsq's SVD of 125,000 × 10 took 0.1–0.6 s a page at 200 dpi)
+    n = FIELD_DEGREE + 1
+    xs, ys = np.arange(sw) / sw - 0.5, np.arange(sh) / sh - 0.5
+    xp = np.stack([xs ** p for p in range(2 * n - 1)], axis=1)        # sw × (2n - 1)
+    yp = np.stack([ys ** q for q in range(2 * n - 1)], axis=1)        # sh × (2n - 1)
+    pairs = [(i, j) for i in range(n) for j in range(n - i)]           # (x power, y power)
+    keep = np.ones(paper.shape, np.float64)
+    fit = np.full(paper.shape, float(np.median(paper)))
     for _ in range(FIELD_ROUNDS):
-        if keep.sum() < len(terms) * 4:
+        if keep.sum() < len(pairs) * 4:
             break
-        # least squares by the normal equations (10 × 10): the same fit as np.linalg.lstsq
-        # to ~1e-10 grey levels, 4–7× faster (lstsq's SVD of 125,000 × 10 took 0.1–0.6 s a page)
-        ak = a[keep]
+        m = yp.T @ keep @ xp                    # m[q, p] = Σ keep · y^q · x^p
+        mv = yp[:, :n].T @ (keep * paper) @ xp[:, :n]
+        ata = np.array([[m[j + jj, i + ii] for ii, jj in pairs] for i, j in pairs])
+        atv = np.array([mv[j, i] for i, j in pairs])
         try:
-            coef = np.linalg.solve(ak.T @ ak, ak.T @ v[keep])
-        except np.linalg.LinAlgError:   # the kept pixels on one line: lstsq's least-norm fit
-            coef, *_ = np.linalg.lstsq(ak, v[keep], rcond=None)
-        fit = a @ coef
-        keep = v >= fit - FIELD_REJECT
+            coef = np.linalg.solve(ata, atv)
+        except np.linalg.LinAlgError:   # the kept pixels on one line: the least-norm fit
+            coef, *_ = np.linalg.lstsq(ata, atv, rcond=None)
+        c = np.zeros((n, n))
+        for (i, j), v in zip(pairs, coef):
+            c[j, i] = v
+        fit = yp[:, :n] @ c @ xp[:, :n].T
+        keep = (paper >= fit - FIELD_REJECT).astype(np.float64)
     surface = np.clip(fit.reshape(sh, sw), 40.0, 255.0).astype(np.float32)
     surface = cv2.resize(surface, (w, h), interpolation=cv2.INTER_LINEAR)
-    # out = gray · (250 / surface), clipped: the same float32 operations, in place
+    # out = gray · (250 / surface), clipped: the same float32 operations, in place, a strip of
+    # rows at a time (as binarize)
     np.divide(250.0, surface, out=surface)
-    out = gray.astype(np.float32)
-    np.multiply(out, surface, out=out)
-    np.clip(out, 0, 255, out=out)
-    return out.astype(np.uint8)
+    out = np.empty_like(gray)
+    for y0 in range(0, h, BINARIZE_STRIP_ROWS):
+        s = surface[y0:y0 + BINARIZE_STRIP_ROWS]
+        np.multiply(gray[y0:y0 + BINARIZE_STRIP_ROWS], s, out=s)
+        np.clip(s, 0, 255, out=s)
+        out[y0:y0 + BINARIZE_STRIP_ROWS] = s
+    return out
 
 
 def binarize(gray: np.ndarray, em: float) -> np.ndarray:
@@ -552,6 +569,24 @@ def _run_around(flags: np.ndarray, i: int) -> tuple[int, int] | None:
 
 
 # ----------------------------------------------------------------------------- text
+
+
+def _work_image(page: np.ndarray, em: float) -> tuple[np.ndarray, float, float]:
+    """The page the binary stages run on, and its scale back to the page (x, y): the page
+    itself when its em is at most WORK_REDUCE_ABOVE × WORK_EM pixels, else the page reduced
+    to WORK_EM pixels per em."""
+    if em <= WORK_REDUCE_ABOVE * WORK_EM:
+        return page, 1.0, 1.0
+    cv2 = _cv2()
+    h, w = page.shape
+    sw, sh = max(1, round(w * WORK_EM / em)), max(1, round(h * WORK_EM / em))
+    work = cv2.resize(page, (sw, sh), interpolation=cv2.INTER_AREA)
+    return work, w / sw, h / sh
+
+
+def _scaled(b: BBox, fx: float, fy: float) -> BBox:
+    """A box of the work image in page pixels (whole pixels, outward)."""
+    return BBox(float(int(b.x0 * fx)), float(int(b.y0 * fy)), float(np.ceil(b.x1 * fx)), float(np.ceil(b.y1 * fy)))
 
 
 def _drop_specks(text: np.ndarray, em: float) -> None:
@@ -929,9 +964,13 @@ def analyse_page(gray: np.ndarray) -> PageAnalysis:
     page = flat_field(page)
     page = cv2.GaussianBlur(page, (DENOISE_KERNEL, DENOISE_KERNEL), 0)
     em = estimate_em(_otsu_ink(page) if page.min() < INK_MAX_LEVEL else np.zeros_like(page))
-    ink = binarize(page, em)
+    # large type (300 dpi and up): the binary stages run on the page reduced to WORK_EM pixels
+    # per em, their boxes scaled back to the page after the line blobs
+    work, fx, fy = _work_image(page, em)
+    em = em * work.shape[1] / page.shape[1]
+    ink = binarize(work, em)
     em = estimate_em(ink) if ink.any() else em
-    photos = [b for b in _photos(page, em) if not _text_like(ink, b, em)]
+    photos = [b for b in _photos(work, em) if not _text_like(ink, b, em)]
     hs, vs, rule_mask = _rules(ink, em)
     hs, vs = _off_photos(hs, photos, em), _off_photos(vs, photos, em)
     boxes, used_h, used_v = _boxes(hs, vs, em)
@@ -946,6 +985,13 @@ def analyse_page(gray: np.ndarray) -> PageAnalysis:
         text[int(b.y0):int(b.y1), int(b.x0):int(b.x1)] = 0
     _drop_specks(text, em)
     blobs = _line_blobs(text, em)
+    if work is not page:
+        em *= fx
+        photos = [_scaled(b, fx, fy) for b in photos]
+        boxes = [_scaled(b, fx, fy) for b in boxes]
+        graphics = [Graphic(g.kind, _scaled(g.bbox, fx, fy)) for g in graphics]
+        blobs = [_Blob(int(b.x0 * fx), int(b.y0 * fy), int(np.ceil(b.x1 * fx)), int(np.ceil(b.y1 * fy)))
+                 for b in blobs]
     vrules = [g.bbox for g in graphics if g.kind is GraphicKind.RULE and not g.horizontal]
     vrules += [BBox(b.x0, b.y0, b.x0 + 1, b.y1) for b in boxes] + [BBox(b.x1 - 1, b.y0, b.x1, b.y1) for b in boxes]
     stacks, blobs = _vertical_stacks(blobs)
