@@ -85,13 +85,6 @@ GLYPH_INK_EM = 0.88
 DEFAULT_EM = 42.0
 #: blobs smaller than this (share of an em², both sides) are specks of noise, not glyph parts
 SPECK_EM2 = 0.004
-#: pages whose body em (Otsu estimate) is over WORK_REDUCE_ABOVE × WORK_EM pixels (300 dpi:
-#: 41–46 px) are binarized and searched for rules, photos and lines reduced to WORK_EM pixels
-#: per em (the 200 dpi pages' 27–31 px, on which every threshold here was tuned); the page
-#: image OCR reads keeps its resolution.  RapidOCR takes as long at 300 dpi as at 200 (~20 s a
-#: page), the analysis grew with the pixels (1.6 s, 7.9 % of OCR; bench_scan.py)
-WORK_EM = 30.0
-WORK_REDUCE_ABOVE = 1.25
 #: up to this many specks are erased one by one within their boxes (~6 µs each), more at once
 #: over the page's label image (13 ms at 200 dpi, 32 ms at 300); the generated degraded pages
 #: have 26–374 specks
@@ -571,24 +564,6 @@ def _run_around(flags: np.ndarray, i: int) -> tuple[int, int] | None:
 # ----------------------------------------------------------------------------- text
 
 
-def _work_image(page: np.ndarray, em: float) -> tuple[np.ndarray, float, float]:
-    """The page the binary stages run on, and its scale back to the page (x, y): the page
-    itself when its em is at most WORK_REDUCE_ABOVE × WORK_EM pixels, else the page reduced
-    to WORK_EM pixels per em."""
-    if em <= WORK_REDUCE_ABOVE * WORK_EM:
-        return page, 1.0, 1.0
-    cv2 = _cv2()
-    h, w = page.shape
-    sw, sh = max(1, round(w * WORK_EM / em)), max(1, round(h * WORK_EM / em))
-    work = cv2.resize(page, (sw, sh), interpolation=cv2.INTER_AREA)
-    return work, w / sw, h / sh
-
-
-def _scaled(b: BBox, fx: float, fy: float) -> BBox:
-    """A box of the work image in page pixels (whole pixels, outward)."""
-    return BBox(float(int(b.x0 * fx)), float(int(b.y0 * fy)), float(np.ceil(b.x1 * fx)), float(np.ceil(b.y1 * fy)))
-
-
 def _drop_specks(text: np.ndarray, em: float) -> None:
     """Erase (in place) blobs smaller than SPECK_EM2 of an em²: noise, not glyph parts."""
     cv2 = _cv2()
@@ -964,13 +939,9 @@ def analyse_page(gray: np.ndarray) -> PageAnalysis:
     page = flat_field(page)
     page = cv2.GaussianBlur(page, (DENOISE_KERNEL, DENOISE_KERNEL), 0)
     em = estimate_em(_otsu_ink(page) if page.min() < INK_MAX_LEVEL else np.zeros_like(page))
-    # large type (300 dpi and up): the binary stages run on the page reduced to WORK_EM pixels
-    # per em, their boxes scaled back to the page after the line blobs
-    work, fx, fy = _work_image(page, em)
-    em = em * work.shape[1] / page.shape[1]
-    ink = binarize(work, em)
+    ink = binarize(page, em)
     em = estimate_em(ink) if ink.any() else em
-    photos = [b for b in _photos(work, em) if not _text_like(ink, b, em)]
+    photos = [b for b in _photos(page, em) if not _text_like(ink, b, em)]
     hs, vs, rule_mask = _rules(ink, em)
     hs, vs = _off_photos(hs, photos, em), _off_photos(vs, photos, em)
     boxes, used_h, used_v = _boxes(hs, vs, em)
@@ -985,13 +956,6 @@ def analyse_page(gray: np.ndarray) -> PageAnalysis:
         text[int(b.y0):int(b.y1), int(b.x0):int(b.x1)] = 0
     _drop_specks(text, em)
     blobs = _line_blobs(text, em)
-    if work is not page:
-        em *= fx
-        photos = [_scaled(b, fx, fy) for b in photos]
-        boxes = [_scaled(b, fx, fy) for b in boxes]
-        graphics = [Graphic(g.kind, _scaled(g.bbox, fx, fy)) for g in graphics]
-        blobs = [_Blob(int(b.x0 * fx), int(b.y0 * fy), int(np.ceil(b.x1 * fx)), int(np.ceil(b.y1 * fy)))
-                 for b in blobs]
     vrules = [g.bbox for g in graphics if g.kind is GraphicKind.RULE and not g.horizontal]
     vrules += [BBox(b.x0, b.y0, b.x0 + 1, b.y1) for b in boxes] + [BBox(b.x1 - 1, b.y0, b.x1, b.y1) for b in boxes]
     stacks, blobs = _vertical_stacks(blobs)

@@ -219,34 +219,3 @@ def test_specks_dropped_the_same_either_way(monkeypatch, limit_offset):
     want[150:152, 150:151] = 255
     assert np.array_equal(text, want)
 
-
-def test_work_resolution_settings_pinned():
-    assert (sl.WORK_EM, sl.WORK_REDUCE_ABOVE) == (30.0, 1.25)
-
-
-def test_work_image_only_for_large_type():
-    page = np.full((900, 700), 250, np.uint8)
-    limit = sl.WORK_REDUCE_ABOVE * sl.WORK_EM
-    work, fx, fy = sl._work_image(page, limit)
-    assert work is page and (fx, fy) == (1.0, 1.0)
-    work, fx, fy = sl._work_image(page, limit + 0.5)
-    assert work.shape == (round(900 * sl.WORK_EM / (limit + 0.5)), round(700 * sl.WORK_EM / (limit + 0.5)))
-    assert fx == pytest.approx(700 / work.shape[1]) and fy == pytest.approx(900 / work.shape[0])
-
-
-def test_large_type_is_analysed_reduced_and_mapped_back():
-    small = _text_page(w=1200, h=1600, seed=5)
-    big = cv2.resize(small, (1200 * 2, 1600 * 2), interpolation=cv2.INTER_CUBIC)   # ~50 px per em
-    a, b = sl.analyse_page(small), sl.analyse_page(big)
-    assert a.em <= sl.WORK_REDUCE_ABOVE * sl.WORK_EM < b.em
-    assert b.em == pytest.approx(2 * a.em, rel=0.1)
-    assert b.image.shape == big.shape                     # OCR reads the page at full size
-    # the same text regions and rule, in page pixels
-    assert len(b.regions) == len(a.regions)
-    for ra, rb in zip(a.regions, b.regions):
-        assert abs(rb.bbox.x0 - 2 * ra.bbox.x0) <= 6 and abs(rb.bbox.y1 - 2 * ra.bbox.y1) <= 6
-        assert rb.glyph == pytest.approx(2 * ra.glyph, rel=0.15)
-    rules_a = [g.bbox for g in a.graphics if g.kind.value == "rule"]
-    rules_b = [g.bbox for g in b.graphics if g.kind.value == "rule"]
-    assert len(rules_a) == len(rules_b) == 1
-    assert abs(rules_b[0].y0 - 2 * rules_a[0].y0) <= 4 and abs(rules_b[0].x1 - 2 * rules_a[0].x1) <= 6
