@@ -493,7 +493,7 @@ def _photos(gray: np.ndarray, em: float) -> list[BBox]:
     k = cv2.getStructuringElement(cv2.MORPH_RECT, (win, win))
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, k)
     mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, k)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    n, labels, stats = _components(mask)
     edge = EDGE_MARGIN_EM * em
     out: list[BBox] = []
     cands = [tuple(int(v) for v in stats[i]) for i in range(1, n)]
@@ -503,7 +503,7 @@ def _photos(gray: np.ndarray, em: float) -> list[BBox]:
         if area >= PHOTO_FILL_SHARE * bw * bh or min(bw, bh) * f < PHOTO_MIN_EM * em:
             continue
         sub = cv2.morphologyEx((labels[y:y + bh, x:x + bw] == i).astype(np.uint8) * 255, cv2.MORPH_OPEN, big)
-        m, _, st2, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+        m, _, st2 = _components(sub)
         cands += [(x + int(v[0]), y + int(v[1]), int(v[2]), int(v[3]), int(v[4])) for v in st2[1:m]]
     for x, y, bw, bh, area in cands:
         b = BBox(float(x * f), float(y * f), float(min(w, (x + bw) * f)), float(min(h, (y + bh) * f)))
@@ -524,7 +524,7 @@ def _text_like(ink: np.ndarray, b: BBox, em: float) -> bool:
     PHOTO_MAX_STD), not a photo: a photo's texture binarizes into long strokes and specks."""
     cv2 = _cv2()
     sub = ink[int(b.y0):int(b.y1), int(b.x0):int(b.x1)]
-    n, _, st, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    n, _, st = _components(sub)
     if n <= 1:
         return False
     h, w, a = st[1:, cv2.CC_STAT_HEIGHT], st[1:, cv2.CC_STAT_WIDTH], st[1:, cv2.CC_STAT_AREA]
