@@ -81,16 +81,9 @@ def read_pages(path: Path, number: int, settings: Settings, errors: list[str], s
     if path.suffix.lower() in PDF_SUFFIXES + IMAGE_SUFFIXES:
         from .geolayout import layout_geometry
         from .georoles import classify_geometry
-        if path.suffix.lower() in IMAGE_SUFFIXES and scanned is not None:
-            from .readers.scan import renumber
-            if isinstance(scanned, SegmenterError):
-                raise scanned
-            pages, problems = scanned
-            for k, page in enumerate(pages):
-                renumber(page, number + k)
-        elif path.suffix.lower() in IMAGE_SUFFIXES:
-            from .readers.scan import read_scan
-            pages, problems = read_scan(path, number, settings)
+        if path.suffix.lower() in IMAGE_SUFFIXES:
+            from .readers.scan import numbered, read_scans
+            pages, problems = numbered(scanned if scanned is not None else read_scans([path], settings)[0], number)
         else:
             pages, problems = _read_pdf_pages(path, number, settings)
         errors.extend(problems)

@@ -25,12 +25,13 @@ from pathlib import Path
 import numpy as np
 
 from ..containers import BBox, Line, LowWord, Page
+from ..scanlayout import INK_MAX_LEVEL
 from ..textutil import repair_punctuation, repair_quotes
 from ..errors import InputError
 from ..settings import Settings
 from .image import MAX_IMAGE_PIXELS, decode_page, image_page_count
 
-__all__ = ["read_scan", "read_scans", "read_pdf_scans", "pdf_scan_pages", "scan_page", "region_crop", "renumber", "ocr_cache_dir", "TARGET_GLYPH_PX",
+__all__ = ["read_scan", "read_scans", "numbered", "read_pdf_scans", "pdf_scan_pages", "scan_page", "region_crop", "renumber", "ocr_cache_dir", "TARGET_GLYPH_PX",
            "SHRINK_ABOVE_PX", "REGION_PAD_EM"]
 
 #: glyph (ink) height OCR engines read best at, pixels: 10 pt body text at 300 dpi is 36–40 px
@@ -46,10 +47,10 @@ REGION_PAD_EM = 0.3
 #: stand on one row (lines of a column overlap by under 0.2: leading is ≥ 1.2 em)
 ROW_OVERLAP_SHARE = 0.5
 #: a dash put back before an OCR line (_restore_dash): ink darker than DASH_INK_LEVEL (the
-#: scan layout's INK_MAX_LEVEL), at least DASH_MIN_EM glyph heights long (a — is 1 em, its ink
+#: scan layout's own ink level), at least DASH_MIN_EM glyph heights long (a — is 1 em, its ink
 #: ~0.9), at most DASH_MAX_THICK_EM thick (a dash's stroke is 0.05–0.1 em), its middle within
 #: DASH_MIDDLE_SHARE of the line's height from the line's middle; —— from DASH_DOUBLE_EM
-DASH_INK_LEVEL = 190
+DASH_INK_LEVEL = INK_MAX_LEVEL
 DASH_MIN_EM = 0.8
 DASH_MAX_THICK_EM = 0.2
 DASH_MIDDLE_SHARE = 0.25
@@ -93,10 +94,18 @@ def read_scan(path: Path, first_number: int, settings: Settings, engine=None) ->
     """All pages of an image file (multi-page TIFF: several) numbered from ``first_number``, and
     one-line problems of pages that could not be read (skipped).  ``engine``: an OCR engine
     object to use instead of ``settings.ocr_engine`` (tests; runs in this process)."""
-    path = Path(path)
-    n = image_page_count(path)
-    jobs = [ScanJob(str(path), i, first_number + i - 1, False, settings.scan_dpi) for i in range(1, n + 1)]
-    return _collect(jobs, settings, engine, single=n == 1)
+    return numbered(read_scans([Path(path)], settings, engine)[0], first_number)
+
+
+def numbered(result: tuple[list[Page], list[str]] | InputError, first_number: int) -> tuple[list[Page], list[str]]:
+    """One file's result of :func:`read_scans`, its pages numbered from ``first_number``; its
+    error raised."""
+    if isinstance(result, InputError):
+        raise result
+    pages, problems = result
+    for k, page in enumerate(pages):
+        renumber(page, first_number + k)
+    return pages, problems
 
 
 def read_scans(paths: list[Path], settings: Settings, engine=None) -> list[tuple[list[Page], list[str]] | InputError]:
@@ -137,7 +146,10 @@ def read_pdf_scans(path: Path, source_pages: list[int], first_number: int, setti
     scans, numbered from ``first_number`` in the given order."""
     jobs = [ScanJob(str(path), sp, first_number + k, True, settings.scan_dpi)
             for k, sp in enumerate(source_pages)]
-    return _collect(jobs, settings, engine, single=False)
+    results = _run(jobs, settings, engine)
+    # numbers follow the pages actually read
+    return numbered(([r.page for r in results if r.page is not None], [r.problem for r in results if r.problem]),
+                    first_number)
 
 
 def pdf_scan_pages(path: Path, settings: Settings, read: set[int]) -> list[int]:
@@ -160,18 +172,6 @@ def pdf_scan_pages(path: Path, settings: Settings, read: set[int]) -> list[int]:
     finally:
         doc.close()
     return out
-
-
-def _collect(jobs: list[ScanJob], settings: Settings, engine, single: bool) -> tuple[list[Page], list[str]]:
-    results = _run(jobs, settings, engine)
-    if single and results and results[0].page is None:
-        raise InputError(results[0].problem)
-    pages = [r.page for r in results if r.page is not None]
-    problems = [r.problem for r in results if r.problem]
-    # numbers follow the pages actually read
-    for k, page in enumerate(pages):
-        renumber(page, jobs[0].number + k)
-    return pages, problems
 
 
 def renumber(page: Page, number: int) -> None:
@@ -274,16 +274,16 @@ def _join_row_pieces(lines: list[Line], region) -> list[Line]:
     never spans a gutter (scanlayout joins pieces only within LINE_JOIN_EM and never across a
     rule), but RapidOCR cuts a long headline in two (以科技创新为引领新质生产力稳步 | 发展)."""
     from ..ocr import join_words
+    from ..ocr.confidence import text_conf
     rows: list[Line] = []
-    for ln in sorted(lines, key=lambda ln: (ln.bbox.x0, ln.bbox.y0)):
+    for ln in sorted(lines, key=lambda ln: (ln.bbox.x0, ln.bbox.y0)):   # left to right
         for i, r in enumerate(rows):
-            if r.bbox.y_overlap(ln.bbox) >= ROW_OVERLAP_SHARE * min(r.bbox.height, ln.bbox.height) \
-                    and ln.bbox.x0 >= r.bbox.x0:
+            if r.bbox.y_overlap(ln.bbox) >= ROW_OVERLAP_SHARE * min(r.bbox.height, ln.bbox.height):
                 text = join_words([r.text, ln.text])
                 shift = len(text) - len(ln.text)
                 low = r.low + tuple(LowWord(w.start + shift, w.end + shift, w.bbox, w.conf) for w in ln.low)
-                n1, n2 = len(r.text), len(ln.text)
-                conf = None if r.conf is None or ln.conf is None else round((r.conf * n1 + ln.conf * n2) / (n1 + n2), 3)
+                conf = text_conf([r, ln])
+                conf = None if conf is None else round(conf, 3)
                 rows[i] = Line(text=text, page=r.page, lineno=0, bbox=r.bbox.union(ln.bbox), size=r.size,
                                vertical=r.vertical, conf=conf, low=low)
                 break
