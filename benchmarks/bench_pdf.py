@@ -52,6 +52,9 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+if str(ROOT / "benchmarks") not in sys.path:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+from results_io import print_verdicts, write_json  # noqa: E402
 
 TARGET_PAGES_PER_S = 10.0
 TARGET_RAWDICT_RATIO = 3.0
@@ -554,10 +557,7 @@ def main(argv: list[str] | None = None) -> int:
           f"pymupdf {pymupdf.__version__}  {os.cpu_count()} cpu(s)"
           f"{'  pinned to core 0' if pinned else ''}{'  --quick' if args.quick else ''}")
     print()
-    print("| measure | value | target | verdict |")
-    print("|---|---|---|---|")
-    for what, val, target, ok in rows:
-        print(f"| {what} | {val} | {target} | {ok} |")
+    print_verdicts(rows)
     for n in notes:
         print(f"\nnote: {n}")
     if "memory" in results and results["memory"].get("traced"):
@@ -569,9 +569,7 @@ def main(argv: list[str] | None = None) -> int:
         print(results["profile_cumulative"])
         print("profile, same pass (tottime):")
         print(results["profile_tottime"])
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
-                         encoding="utf-8")
+    write_json(args.json, results, sort_keys=True)
     print(f"results: {args.json}")
     return 0
 

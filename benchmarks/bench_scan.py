@@ -58,6 +58,9 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+if str(ROOT / "benchmarks") not in sys.path:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+from results_io import print_verdicts, write_json  # noqa: E402
 
 TARGET_SHARE = 0.05          # (analysis + roles + assembly) / OCR
 TARGET_SPEEDUP = 1.8         # 2 workers against 1
@@ -378,19 +381,13 @@ def main(argv: list[str] | None = None) -> int:
           f"{os.cpu_count()} cpu(s)  engine {args.engine}  {args.dpi} dpi{'  --quick' if args.quick else ''}  "
           f"load {results['load_start']} → {results['load_end']}")
     print()
-    print("| measure | value | target | verdict |")
-    print("|---|---|---|---|")
-    for what, val, target, ok in rows:
-        print(f"| {what} | {val} | {target} | {ok} |")
+    print_verdicts(rows)
     for note in notes:
         print(f"\nnote: {note}")
     if prof:
         print("\nprofile of the measured pages (tottime):")
         print(prof)
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    tmp_json = args.json.with_name(args.json.name + ".tmp")
-    tmp_json.write_text(json.dumps(results, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(tmp_json, args.json)
+    write_json(args.json, results, sort_keys=True)
     print(f"results: {args.json}")
     return 0
 

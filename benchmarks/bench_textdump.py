@@ -30,7 +30,6 @@ import argparse
 import cProfile
 import datetime as _dt
 import io
-import json
 import math
 import os
 import platform
@@ -49,6 +48,9 @@ SEEDS = ROOT / "fixtures" / "seeds"
 GOLD = ROOT / "fixtures" / "gold"
 RESULTS = Path(__file__).resolve().parent / "results"
 sys.path.insert(0, str(ROOT))
+if str(ROOT / "benchmarks") not in sys.path:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+from results_io import write_json  # noqa: E402
 
 PAGE_CHARS = 20_000
 COLUMN_CHARS = 17               # CJK characters per column line (seed 000)
@@ -420,9 +422,7 @@ def main(argv: list[str] | None = None) -> int:
         print(results["profile_top"])
         print("profile, 1 x fragments-1000 page:")
         print(results["profile_fragments_1000"])
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
-                         encoding="utf-8")
+    write_json(args.json, results, sort_keys=True)
     print(f"results: {args.json}")
     return 0
 

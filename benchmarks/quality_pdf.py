@@ -35,7 +35,6 @@ import argparse
 import contextlib
 import datetime as _dt
 import io
-import json
 import platform
 import sys
 import tempfile
@@ -48,6 +47,9 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+if str(ROOT / "benchmarks") not in sys.path:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+from results_io import write_json  # noqa: E402
 
 from lxml import etree  # noqa: E402
 
@@ -346,9 +348,7 @@ def main(argv: list[str] | None = None) -> int:
     if extra:
         print()
         print("\n".join(extra))
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(to_json(rows, synth_failures, config), ensure_ascii=False,
-                                    indent=2) + "\n", encoding="utf-8")
+    write_json(args.json, to_json(rows, synth_failures, config))
     print(f"\nJSON: {args.json}")
     return 0
 

@@ -30,7 +30,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as _dt
-import json
 import math
 import os
 import platform
@@ -48,6 +47,7 @@ RESULTS = Path(__file__).resolve().parent / "results"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from results_io import write_json  # noqa: E402
 
 import numpy as np  # noqa: E402
 from lxml import etree  # noqa: E402
@@ -379,8 +379,7 @@ def main(argv: list[str] | None = None) -> int:
                          "ocr_seconds_per_page": round(s.ocr_seconds / max(s.pages, 1), 2),
                          "failures": s.failures} for s in stats.values()],
             "runs": [dict(rr.row.to_dict(), char_accuracy=round(rr.char_accuracy, 5)) for rr in rows.values()]}
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    write_json(args.json, data)
     print(f"\nJSON: {args.json}")
     return 0
 
