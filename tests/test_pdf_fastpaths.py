@@ -208,6 +208,93 @@ def test_extract_fast_path_keeps_what_the_per_character_loop_keeps():
     assert len(ex.text_boxes) == 3                # the empty line has no box
 
 
+# ----------------------------------------------------------------------------- text trace
+
+def _line_keys(ex, walls=()):
+    """The lines the reader builds from an extraction, x1 last (the trace's glyph advances
+    differ from the rawdict's in the fourth digit: 0.007 pt on a 9 pt digit)."""
+    return sorted((ln.text, ln.bbox.x0, ln.bbox.y0, ln.bbox.y1, ln.size, ln.bold, ln.font,
+                   ln.vertical, ln.bbox.x1) for ln in reader._lines(ex.chars, 1, list(walls)) + ex.rotated)
+
+
+def _same_lines(a, b) -> bool:
+    return len(a) == len(b) and all(u[:-1] == v[:-1] and abs(u[-1] - v[-1]) <= 0.02 for u, v in zip(a, b))
+
+
+def _both(page):
+    flags = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
+    w, h = pdfdoc.page_size(page)
+    return (reader._extract(page.get_text("rawdict", flags=flags), 1),
+            reader._extract_trace(page.get_texttrace(), 1, w, h))
+
+
+@pytest.fixture(scope="module")
+def synth_pdf(tmp_path_factory):
+    from segmenter.synth import generate
+    out = tmp_path_factory.mktemp("synth")
+    generate(4, 11, out)
+    return out / "edition.pdf"
+
+
+def test_trace_extraction_builds_the_rawdicts_lines_on_synth_pages(synth_pdf):
+    """The reader takes characters from page.get_texttrace() (no dict per character); on
+    generated newspaper pages (fake-bold headlines drawn twice, spaced bylines, mixed
+    sizes) it builds the lines and line boxes the rawdict gives, and the same graphics."""
+    with pymupdf.open(synth_pdf) as doc:
+        for page in doc:
+            old, new = _both(page)
+            assert new is not None
+            graphics = pdfdoc.page_graphics(page, old.text_boxes)
+            assert pdfdoc.page_graphics(page, new.text_boxes) == graphics
+            walls = [g.bbox for g in graphics if g.kind is GraphicKind.RULE and not g.horizontal]
+            assert _same_lines(_line_keys(new, walls), _line_keys(old, walls))
+            assert len(new.text_boxes) == len(old.text_boxes)
+            for a, b in zip(sorted(new.text_boxes), sorted(old.text_boxes)):
+                assert max(abs(u - v) for u, v in zip(a, b)) < 0.05    # float32 in MuPDF
+
+
+def test_trace_extraction_edges(tmp_path):
+    """Fill-then-stroke text (render mode 2, fake bold) is kept once, invisible text (mode 3,
+    an OCR layer) is kept, glyphs wholly off the page are dropped and the ones straddling
+    its edge kept (TEXT_MEDIABOX_CLIP), spaces give no character; a rotated line or a
+    ligature sends the page to the rawdict (None)."""
+    doc = pymupdf.open()
+    p = doc.new_page(width=400, height=600)
+    p.insert_text((50, 100), "Bold twice", fontsize=12, render_mode=2, border_width=0.05)
+    p.insert_text((50, 140), "Hidden layer", fontsize=12, render_mode=3)
+    p.insert_text((50, -20), "offpage", fontsize=12)
+    p.insert_text((390, 300), "edge", fontsize=12)
+    q = doc.new_page(width=400, height=600)
+    q.insert_text((50, 100), "Upright line", fontsize=12)
+    q.insert_text((200, 300), "Turned", fontsize=12, rotate=90)
+    path = tmp_path / "edges.pdf"
+    doc.save(path)
+    with pymupdf.open(path) as d:
+        old, new = _both(d[0])
+        assert new is not None and _same_lines(_line_keys(new), _line_keys(old))
+        assert sorted(ln[0] for ln in _line_keys(new)) == ["Bold twice", "Hidden layer", "ed"]
+        assert _both(d[1])[1] is None
+
+
+def test_trace_line_hint_thresholds():
+    """TRACE_SAME_BASE_EM and TRACE_JUMP_EM: the drawn-line index changes where the
+    baseline moves by more than 0.1 em or the pen jumps 0.8 em or more either way."""
+    assert reader.TRACE_SAME_BASE_EM == 0.1 and reader.TRACE_JUMP_EM == 0.8
+
+    def span(chars, size=10.0):
+        return {"dir": (1.0, 0.0), "wmode": 0, "type": 0, "font": "F", "flags": 0, "size": size,
+                "ascender": 0.9, "descender": -0.1,
+                "chars": [(ord(c), 1, (x, y), (x, y - 9, x + 10, y + 1)) for c, x, y in chars]}
+    # pen jumps (x1 of the previous = x + 10): 7.9 pt stays, 8.0 pt starts a line; a 1.0 pt
+    # baseline step stays, 1.1 pt starts one; 8 pt back starts one
+    trace = [span([("a", 0, 100), ("b", 17.9, 100), ("c", 35.9, 100), ("d", 45.9, 101), ("e", 55.9, 102.1),
+                   ("f", 57.9, 102.1)])]
+    ex = reader._extract_trace(trace, 1, 600, 800)
+    assert ex.chars.pline.tolist() == [0, 0, 1, 1, 2, 3]
+    # a ligature MuPDF would expand (fi) sends the page to the rawdict
+    assert reader._extract_trace([span([("o", 0, 100), ("\ufb01", 10, 100)])], 1, 600, 800) is None
+
+
 @pytest.mark.parametrize("enabled", [True, False])
 def test_read_page_leaves_the_garbage_collector_as_it_found_it(tmp_path, enabled):
     doc = pymupdf.open()
@@ -222,7 +309,7 @@ def test_read_page_leaves_the_garbage_collector_as_it_found_it(tmp_path, enabled
         # an exception inside the extraction re-enables it too
         with pymupdf.open(path) as d:
             page = d[0]
-            page.get_text = lambda *a, **k: (_ for _ in ()).throw(RuntimeError("broken"))
+            page.get_texttrace = lambda *a, **k: (_ for _ in ()).throw(RuntimeError("broken"))
             with pytest.raises(RuntimeError):
                 reader._read_page(page, path, 1, 1)
         assert gc.isenabled() is enabled

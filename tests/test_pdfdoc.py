@@ -549,3 +549,63 @@ def test_scan_thresholds(tmp_path):
     n = pdfdoc.SCAN_MAX_TEXT_CHARS
     assert "scanned page" in text_layer_problem(page, "研" * (n - 1))
     assert text_layer_problem(page, "研" * n) is None
+
+
+# ----------------------------------------------------------------------------- image device
+
+def _images_pdf(tmp_path: Path) -> Path:
+    """Pages that draw images every way a page can: XObject images (one drawn twice, one
+    rotated), an image mask (stencil), an inline image, a rotated page and a cropped page."""
+    doc = pymupdf.open()
+    p = doc.new_page(width=595, height=842)
+    p.insert_image(pymupdf.Rect(50, 60, 250, 200), pixmap=grey_pixmap(), keep_proportion=False)
+    p.insert_image(pymupdf.Rect(300, 60, 400, 120), pixmap=grey_pixmap(), keep_proportion=False, rotate=90)
+    p.insert_image(pymupdf.Rect(50, 600, 90, 640), pixmap=grey_pixmap(10, 10))
+    p.insert_image(pymupdf.Rect(400, 600, 440, 640), pixmap=grey_pixmap(10, 10))      # the same image again
+    q = doc.new_page(width=595, height=842)
+    q.insert_image(pymupdf.Rect(100, 100, 300, 250), pixmap=grey_pixmap(), keep_proportion=False)
+    q.set_rotation(90)
+    r = doc.new_page(width=595, height=842)
+    r.insert_image(pymupdf.Rect(100, 100, 300, 250), pixmap=grey_pixmap(), keep_proportion=False)
+    r.set_cropbox(pymupdf.Rect(40, 50, 500, 800))
+    buf = doc.tobytes()
+    # an inline image and a 1-bit image mask (stencil, painted in the fill colour), by hand
+    inline = (b"q 120 0 0 80 60 500 cm BI /W 2 /H 2 /CS /G /BPC 8 ID \x00\x80\x80\x00 EI Q\n"
+              b"q 0 0 1 rg 50 0 0 30 300 500 cm BI /W 8 /H 1 /IM true ID \xaa EI Q")
+    path = tmp_path / "images.pdf"
+    path.write_bytes(buf)
+    d = pymupdf.open(path)
+    s = d.new_page(width=595, height=842)
+    xref = d.get_new_xref()
+    d.update_object(xref, "<< /Length 0 >>")
+    d.update_stream(xref, inline)
+    d.xref_set_key(s.xref, "Contents", f"{xref} 0 R")
+    d.save(tmp_path / "images2.pdf")
+    return tmp_path / "images2.pdf"
+
+
+def test_image_device_finds_what_get_image_info_finds(tmp_path):
+    """_drawn_image_boxes replaces page.get_image_info() (a second text extraction): the same
+    boxes, in the same order, for XObject images, repeats, rotation, a stencil mask, an
+    inline image, a rotated and a cropped page."""
+    with pymupdf.open(_images_pdf(tmp_path)) as doc:
+        seen = 0
+        for page in doc:
+            want = [tuple(round(v, 3) for v in info["bbox"]) for info in page.get_image_info()]
+            got = [tuple(round(v, 3) for v in b) for b in pdfdoc._drawn_image_boxes(page)]
+            assert got == want
+            seen += len(got)
+        assert seen == 8
+
+
+def test_image_device_survives_a_broken_content_stream(tmp_path):
+    doc = pymupdf.open()
+    p = doc.new_page()
+    p.insert_image(pymupdf.Rect(50, 60, 250, 200), pixmap=grey_pixmap(), keep_proportion=False)
+    xref = p.get_contents()[0]
+    doc.update_stream(xref, doc.xref_stream(xref) + b"\nq 1 0 0 1 0 0 cm /Im9 Do BI garbage")
+    path = tmp_path / "broken.pdf"
+    doc.save(path)
+    with pymupdf.open(path) as d:
+        boxes = pdfdoc._drawn_image_boxes(d[0])
+    assert [tuple(round(v) for v in b) for b in boxes] == [(50, 60, 250, 200)]
