@@ -174,18 +174,48 @@ class Block:
 
     @property
     def bbox(self) -> BBox | None:
-        """Union of the lines' boxes (PDF and scan blocks), None for text dumps."""
-        out: BBox | None = None
-        for ln in self.lines:
-            if ln.bbox is not None:
-                out = ln.bbox if out is None else out.union(ln.bbox)
-        return out
+        """Union of the lines' boxes (PDF and scan blocks), None for text dumps.  Computed on
+        each call (stages change ``lines``), in one BBox: no intermediate union per line."""
+        return union_of([ln.bbox for ln in self.lines])
 
     @property
     def size(self) -> float:
-        """Font size of the block: the size of most of its characters (0 for text dumps)."""
-        sizes = [(len(ln.text), ln.size) for ln in self.lines if ln.size]
-        return max(sizes)[1] if sizes else 0.0
+        """Font size of the block: the size of most of its characters (0 for text dumps);
+        among lines of equal length the largest size (``max`` of (length, size) pairs)."""
+        best_n, best = -1, 0.0
+        for ln in self.lines:
+            s = ln.size
+            if s:
+                n = len(ln.text)
+                if n > best_n or (n == best_n and s > best):
+                    best_n, best = n, s
+        return best
+
+
+def union_of(boxes) -> BBox | None:
+    """The union of ``boxes`` (None items skipped), None when there is none; the same
+    numbers as chaining :meth:`BBox.union`, built as one BBox."""
+    it = iter(boxes)
+    for first in it:
+        if first is not None:
+            break
+    else:
+        return None
+    x0, y0, x1, y1 = first.x0, first.y0, first.x1, first.y1
+    n = 1
+    for b in it:
+        if b is None:
+            continue
+        n += 1
+        if b.x0 < x0:
+            x0 = b.x0
+        if b.y0 < y0:
+            y0 = b.y0
+        if b.x1 > x1:
+            x1 = b.x1
+        if b.y1 > y1:
+            y1 = b.y1
+    return first if n == 1 else BBox(x0, y0, x1, y1)
 
 
 def spans_of(lines: list[Line]) -> list[Span]:
@@ -193,11 +223,11 @@ def spans_of(lines: list[Line]) -> list[Span]:
     blank lines between two lines of one block belong to the span ("28-30", not "28,30").
     Lines with geometry (one block = one piece of one column) give one box per page."""
     if lines and lines[0].bbox is not None:
-        boxes: dict[int, BBox] = {}
+        by_page: dict[int, list[BBox]] = {}
         for ln in lines:
             if ln.bbox is not None:
-                boxes[ln.page] = ln.bbox if ln.page not in boxes else boxes[ln.page].union(ln.bbox)
-        return [Span(pg, 0, 0, bb) for pg, bb in boxes.items()]
+                by_page.setdefault(ln.page, []).append(ln.bbox)
+        return [Span(pg, 0, 0, union_of(bbs)) for pg, bbs in by_page.items()]
     out: list[Span] = []
     for ln in lines:
         if ln.bbox is None and out and out[-1].page == ln.page and out[-1].bbox is None \

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 from .assemble import FURNITURE_KINDS
 from .containers import (Article, BBox, Block, Figure, GraphicKind, Join, NonArticle,
-                         NonArticleKind, Page, Paragraph, Role)
-from .geolayout import INDENT_MIN_EM, body_size, box_key
+                         NonArticleKind, Page, Paragraph, Role, union_of)
+from .geolayout import INDENT_MIN_EM, body_size, box_key, frame_key, frames
 from .georoles import HEADING_MIN_RATIO
 from .lexicon import SUBTITLE_RE
 from .textutil import join_pieces
@@ -146,49 +146,60 @@ def _units(page: Page, blocks: list[Block], size0: float) -> tuple[list[_Unit], 
     headings = [b for b in blocks if b.role is Role.HEADING]
     used: set[int] = set()
     heads: list[_Unit] = []
+    page_frames = frames(page)
+    # the headings' boxes, sizes and frames (taken once: nothing here changes their lines)
+    hbox = {id(b): b.bbox for b in headings}
+    hsize = {id(b): b.size for b in headings}
+    hkey = {id(b): frame_key(page_frames, hbox[id(b)]) for b in headings}
     # stack heading blocks into heads (connected by small vertical gaps and overlap)
-    headings.sort(key=lambda b: (b.bbox.y0, b.bbox.x0))
+    headings.sort(key=lambda b: (hbox[id(b)].y0, hbox[id(b)].x0))
     for b in headings:
         if id(b) in used:
             continue
         group = [b]
         used.add(id(b))
+        group_size = hsize[id(b)]          # max(x.size for x in group)
         grew = True
         while grew and not b.lines[0].vertical:
             grew = False
             gb = _union(group)
+            gb_key = None                   # frame_key of gb, when first needed
             for c in headings:
                 if id(c) in used or c.lines[0].vertical:
                     continue
-                cb = c.bbox
+                cb = hbox[id(c)]
                 gap = max(cb.y0 - gb.y1, gb.y0 - cb.y1)
-                em = min(c.size, max(x.size for x in group))
+                em = min(hsize[id(c)], group_size)
                 if gap <= HEAD_STACK_GAP_EM * em \
-                        and cb.x_overlap(gb) >= HEAD_STACK_OVERLAP_SHARE * min(cb.width, gb.width) \
-                        and box_key(page, cb) == box_key(page, gb) \
-                        and not any(_vertical_rule_between(page, cb, x.bbox) for x in group):
-                    group.append(c)
-                    used.add(id(c))
-                    grew = True
-        group.sort(key=lambda x: (x.bbox.y0, x.bbox.x0))
+                        and cb.x_overlap(gb) >= HEAD_STACK_OVERLAP_SHARE * min(cb.width, gb.width):
+                    if gb_key is None:
+                        gb_key = frame_key(page_frames, gb)
+                    if hkey[id(c)] == gb_key \
+                            and not any(_vertical_rule_between(page, cb, hbox[id(x)]) for x in group):
+                        group.append(c)
+                        used.add(id(c))
+                        group_size = max(group_size, hsize[id(c)])
+                        grew = True
+        group.sort(key=lambda x: (hbox[id(x)].y0, hbox[id(x)].x0))
         bb = _union(group)
-        heads.append(_Unit("head", group, bb, box_key(page, bb), vertical=b.lines[0].vertical))
+        heads.append(_Unit("head", group, bb, frame_key(page_frames, bb), vertical=b.lines[0].vertical))
     _stack_offset_subtitles(heads)
     # bylines and arriving jump markers right under (or over) a head join it
     for b in blocks:
         if b.role not in (Role.BYLINE, Role.JUMP) or id(b) in used:
             continue
+        bb = b.bbox
         for h in heads:
             hb = h.bbox
-            if b.bbox.x_overlap(hb) <= 0 or box_key(page, b.bbox) != h.box:
+            if bb.x_overlap(hb) <= 0 or frame_key(page_frames, bb) != h.box:
                 continue
-            below = b.bbox.y0 - hb.y1
-            above = hb.y0 - b.bbox.y1
+            below = bb.y0 - hb.y1
+            above = hb.y0 - bb.y1
             if -1 <= below <= BYLINE_GAP_EM * size0 or (b.role is Role.JUMP and -1 <= above <= BYLINE_GAP_EM * size0):
                 if b.role is Role.JUMP and not any(j.direction == "from" for j in b.jumps):
                     continue
                 h.blocks.append(b)
-                h.bbox = h.bbox.union(b.bbox)
+                h.bbox = h.bbox.union(bb)
                 used.add(id(b))
                 break
     # small heads right under body text of their column are section subheads
@@ -197,7 +208,7 @@ def _units(page: Page, blocks: list[Block], size0: float) -> tuple[list[_Unit], 
         if id(b) in used or b.role in (Role.CAPTION, Role.CREDIT):
             continue
         runs_by_id.setdefault(b.run, []).append(b)
-    runs = [_Unit("run", sorted(bs, key=lambda x: x.bbox.y0), (ub := _union(bs)), box_key(page, ub))
+    runs = [_Unit("run", sorted(bs, key=lambda x: x.bbox.y0), (ub := _union(bs)), frame_key(page_frames, ub))
             for bs in runs_by_id.values()]
     for h in list(heads):
         if h.vertical:
@@ -372,15 +383,13 @@ def _merge(blocks: list[Block], role: Role) -> Block | None:
 
 
 def _union(blocks: list[Block]) -> BBox:
-    boxes = [ln.bbox for b in blocks for ln in b.lines if ln.bbox is not None]
     if not all(any(ln.bbox is not None for ln in b.lines) for b in blocks):
         bb = blocks[0].bbox             # a block without geometry: fails as it always did
         for b in blocks[1:]:
             bb = bb.union(b.bbox)
         return bb
-    # the union of the blocks' unions, in one BBox (Block.bbox makes one per line)
-    return BBox(min(b.x0 for b in boxes), min(b.y0 for b in boxes),
-                max(b.x1 for b in boxes), max(b.y1 for b in boxes))
+    # the union of the blocks' unions, in one BBox
+    return union_of(ln.bbox for b in blocks for ln in b.lines)
 
 
 # --- ownership --------------------------------------------------------------------------
@@ -417,10 +426,11 @@ def _own_from_above(page: Page, heads: list[_Unit], units: list[_Unit], size0: f
     unless a rule lies between; photos are looked through (a figure inside an article)."""
     verticals = [h for h in heads if h.vertical]
     order = sorted(units, key=lambda u: (u.bbox.y0, u.bbox.x0))
+    seen = _Sight(heads, units)          # taken once for the round: no box or kind changes in it
     for u in order:
         if u.owner is not None:
             continue
-        above, score, gap = _owner_from_above(page, u, heads, units, size0)
+        above, score, gap = _owner_from_above(page, u, heads, units, size0, seen)
         if above is not None and above.kind == "head":
             u.owner = above                  # right under its headline
             continue
@@ -493,21 +503,36 @@ def _level_neighbour(page: Page, u: _Unit, units: list[_Unit], size0: float) -> 
     return None
 
 
+class _Sight:
+    """What :func:`_owner_from_above` looks at, for many units: all heads and units, the
+    text ones (no figures), and per box the ones that are not vertical (in that order)."""
+
+    def __init__(self, heads: list[_Unit], units: list[_Unit]):
+        self.all = heads + units
+        self.texts = [x for x in self.all if x.kind != "figure"]
+        self.by_box: dict[int, list[_Unit]] = {}
+        for x in self.all:
+            if not x.vertical:
+                self.by_box.setdefault(x.box, []).append(x)
+
+
 def _owner_from_above(page: Page, u: _Unit, heads: list[_Unit], units: list[_Unit],
-                      size0: float) -> tuple[_Unit | None, float, float]:
+                      size0: float, seen: _Sight | None = None) -> tuple[_Unit | None, float, float]:
     """The head or owned unit right above ``u`` in its column (photos looked through), its
-    score and the white gap to it; None when a rule, a gap or other text cuts the column."""
+    score and the white gap to it; None when a rule, a gap or other text cuts the column.
+    ``seen``: heads and units sorted for the look-ups, when the caller has them."""
+    seen = seen or _Sight(heads, units)
     probe = u.bbox
-    cands = [x for x in heads + units if x.box == u.box and x is not u and not x.vertical]
+    cands = seen.by_box.get(u.box, [])   # u itself among them: _nearest_above skips it
     while True:
         above = _nearest_above(probe, cands, u)
         if above is None or _rule_y_between(page, above.bbox.y1, probe.y0, probe):
             return None, 1.0, 0.0
         if above.kind != "head" and (probe.y0 - above.bbox.y1 > RUN_CONTINUE_MAX_EM * size0
-                                     or not _band_clear(above, probe, heads + units)):
+                                     or not _band_clear(above, probe, seen.all)):
             return None, 1.0, 0.0
         if above.kind == "head" and (
-                not _band_clear(above, probe, [x for x in heads + units if x.kind != "figure"])
+                not _band_clear(above, probe, seen.texts)
                 or _white_below(above.bbox, probe, units) > HEAD_REACH_EM * size0):
             # text of another column grid between a head and a run far below it, or a wide
             # white band: the run starts a module of its own (photos under a head are looked past)

@@ -15,11 +15,10 @@ provisional top-to-bottom order (the assembler decides reading order per article
 from __future__ import annotations
 
 import math
-from collections import Counter
 
 from .containers import BBox, Block, GraphicKind, Line, Page
 from .layout import CJK_CONTEXT_SHARE
-from .textutil import cjk_ratio, join_pieces
+from .textutil import cjk_ratio, join_pieces, latin_joint
 
 __all__ = ["layout_geometry", "body_size", "box_key", "piece_block"]
 
@@ -63,10 +62,14 @@ SIZE_STEP = 0.5
 
 def body_size(lines: list[Line]) -> float:
     """The page's body text size: the size carrying the most characters."""
-    weights: Counter[float] = Counter()
+    chars: dict[float, int] = {}            # per size as given, then per rounded size
     for ln in lines:
         if ln.size and not ln.vertical:
-            weights[round(ln.size / SIZE_STEP) * SIZE_STEP] += len(ln.text)
+            chars[ln.size] = chars.get(ln.size, 0) + len(ln.text)
+    weights: dict[float, int] = {}
+    for size, n in chars.items():
+        key = round(size / SIZE_STEP) * SIZE_STEP
+        weights[key] = weights.get(key, 0) + n
     if not weights:
         return 10.0
     return max(weights.items(), key=lambda kv: (kv[1], -kv[0]))[0]
@@ -74,30 +77,48 @@ def body_size(lines: list[Line]) -> float:
 
 def box_key(page: Page, bbox: BBox) -> int:
     """Index+1 of the smallest box (frame) holding ``bbox``, 0 when none does."""
+    return frame_key(frames(page), bbox)
+
+
+def frames(page: Page) -> list[tuple[int, BBox, float]]:
+    """The page's boxes (frames) as (index+1, bbox, area) in page order: what :func:`box_key`
+    looks at, taken once for the many boxes of a page (:func:`frame_key`)."""
+    return [(i + 1, g.bbox, g.bbox.width * g.bbox.height)
+            for i, g in enumerate(page.graphics) if g.kind is GraphicKind.BOX]
+
+
+def frame_key(frames: list[tuple[int, BBox, float]], bbox: BBox) -> int:
+    """:func:`box_key` of ``bbox`` among the page's ``frames``."""
     best, best_area = 0, float("inf")
-    for i, g in enumerate(page.graphics):
-        if g.kind is GraphicKind.BOX and g.bbox.contains(bbox, slack=1.0):
-            area = g.bbox.width * g.bbox.height
-            if area < best_area:
-                best, best_area = i + 1, area
+    for key, frame, area in frames:
+        if frame.contains(bbox, slack=1.0) and area < best_area:
+            best, best_area = key, area
     return best
 
 
-def _rule_between(page: Page, upper: BBox, lower: BBox) -> bool:
+def _separators(page: Page) -> list[tuple[BBox, bool]]:
+    """The graphics that can stand between two lines (:func:`_rule_between`): boxes (their
+    edges; flag True), images and horizontal rules (flag False)."""
+    return [(g.bbox, g.kind is GraphicKind.BOX) for g in page.graphics
+            if g.kind is GraphicKind.BOX or g.kind is GraphicKind.IMAGE or g.horizontal]
+
+
+def _rule_between(page: Page, upper: BBox, lower: BBox,
+                  separators: list[tuple[BBox, bool]] | None = None) -> bool:
     """A horizontal rule (or a box edge, or an image) lies between two vertically adjacent
-    lines, across their common horizontal extent."""
+    lines, across their common horizontal extent.  ``separators``: the page's
+    :func:`_separators`, when the caller took them once for many lines."""
     x0, x1 = max(upper.x0, lower.x0), min(upper.x1, lower.x1)
     if x1 <= x0:
         x0, x1 = min(upper.x0, lower.x0), max(upper.x1, lower.x1)
     top, bottom = upper.y1 - 0.5, lower.y0 + 0.5
-    for g in page.graphics:
-        b = g.bbox
+    for b, box in (_separators(page) if separators is None else separators):
         if b.x1 <= x0 or b.x0 >= x1:
             continue
-        if g.kind is GraphicKind.BOX:
+        if box:
             if top <= b.y0 <= bottom or top <= b.y1 <= bottom:
                 return True
-        elif b.y0 < bottom and b.y1 > top and (g.kind is GraphicKind.IMAGE or g.horizontal):
+        elif b.y0 < bottom and b.y1 > top:
             return True
     return False
 
@@ -108,13 +129,14 @@ def layout_geometry(page: Page) -> None:
     for i, ln in enumerate(lines, start=1):
         ln.lineno = i
     page.lines = lines
-    boxes = {id(ln): box_key(page, ln.bbox) for ln in lines} if any(
-        g.kind is GraphicKind.BOX for g in page.graphics) else {}
+    page_frames = frames(page)
+    boxes = {id(ln): frame_key(page_frames, ln.bbox) for ln in lines} if page_frames else {}
     runs = _runs(page, lines, boxes)
-    indent_style = _indent_style(runs, body_size(lines))
+    edges = [_edges(run) if len(run) > 1 else None for run in runs]   # each taken once
+    indent_style = _indent_style(runs, body_size(lines), edges)
     blocks: list[Block] = []
     for r, run in enumerate(runs):
-        blocks.extend(_pieces(run, r, indent_style))
+        blocks.extend(_pieces(run, r, indent_style, edges[r]))
     blocks.sort(key=lambda b: (b.lines[0].bbox.y0, b.lines[0].bbox.x0))
     page.blocks = blocks
 
@@ -129,10 +151,12 @@ def _runs(page: Page, lines: list[Line], boxes: dict[int, int]) -> list[list[Lin
     bottoms = [ln.bbox.y1 for ln in horizontal]
     lefts = [ln.bbox.x0 for ln in horizontal]
     rights = [ln.bbox.x1 for ln in horizontal]
+    sizes = [ln.size for ln in horizontal]           # as given (None or 0 possible)
     # lines too far apart across to be aligned can only pass as overlapping, which needs a
     # positive reach: so they are dropped before the other tests, when sizes are positive
     # and boxes not inverted (as every reader gives them)
     prefilter = all((ln.size or 1.0) > 0 and ln.bbox.x1 >= ln.bbox.x0 for ln in horizontal)
+    separators = _separators(page)
     for j, ln in enumerate(horizontal):
         best: tuple[float, Line] | None = None
         size = ln.size or 1.0
@@ -142,6 +166,8 @@ def _runs(page: Page, lines: list[Line], boxes: dict[int, int]) -> list[list[Lin
         least_reach = -RUN_TOUCH_EM * size
         too_far = least_reach if prefilter else -math.inf
         bx0, bx1 = b.x0, b.x1
+        bw = bx1 - bx0                                 # b.width
+        my_box = boxes.get(id(ln)) if boxes else None
         for k in range(j - 1, -1, -1):
             if y0 - tops[k] > window:
                 break     # sorted by top: no line of a similar size further up is in reach
@@ -152,25 +178,26 @@ def _runs(page: Page, lines: list[Line], boxes: dict[int, int]) -> list[list[Lin
             reach = (right if right < bx1 else bx1) - (left if left > bx0 else bx0)   # min, max
             if reach < too_far:
                 continue  # another column: neither aligned nor overlapping (tests below)
+            up_size = sizes[k]
+            if (up_size if up_size > size else size) > RUN_SIZE_RATIO * (up_size if up_size < size else size):
+                continue                                   # max(…) > RATIO * min(…)
             up = horizontal[k]
-            if max(size, up.size) > RUN_SIZE_RATIO * min(size, up.size):
+            if boxes and boxes.get(id(up)) != my_box:
                 continue
-            if boxes and boxes.get(id(up)) != boxes.get(id(ln)):
-                continue
-            ub = up.bbox
-            overlap = max(0.0, reach)                  # BBox.x_overlap
-            narrow = min(b.width, ub.width) or 1.0
-            aligned = abs(b.x0 - ub.x0) <= RUN_INDENT_EM * size \
-                and reach >= least_reach
+            overlap = reach if reach > 0.0 else 0.0        # BBox.x_overlap
+            uw = right - left                              # up.bbox.width
+            narrow = (uw if uw < bw else bw) or 1.0        # min(b.width, up's width)
+            dx = abs(bx0 - left)
+            aligned = dx <= RUN_INDENT_EM * size and reach >= least_reach
             if not (aligned or overlap >= RUN_OVERLAP_SHARE * narrow):
                 continue
-            cost = gap + abs(b.x0 - ub.x0) * 0.5
+            cost = gap + dx * 0.5
             if best is None or cost < best[0]:
                 best = (cost, up)
         if best is None:
             continue
         cost, up = best
-        if _rule_between(page, up.bbox, ln.bbox):
+        if _rule_between(page, up.bbox, ln.bbox, separators):
             continue
         prior = taken.get(id(up))
         if prior is not None and prior[0] <= cost:
@@ -214,26 +241,32 @@ def _vertical_runs(lines: list[Line]) -> list[list[Line]]:
 def _edges(run: list[Line]) -> tuple[list[bool], list[bool]]:
     """Per line: is it indented from the run's left edge; does it end short of the right."""
     size = run[0].size or 1.0
-    lefts = Counter(round(ln.bbox.x0) for ln in run)
-    rights = Counter(round(ln.bbox.x1) for ln in run)
-    left = min(x for x, n in lefts.items() if n == max(lefts.values()))
-    right = max(rights)                # ragged (unjustified) lines: the longest reaches the edge
-    if max(lefts.values()) == 1:       # every line starts elsewhere: a centred head or caption
+    lefts: dict[int, int] = {}         # lines per (rounded) left edge
+    for ln in run:
+        x = round(ln.bbox.x0)
+        lefts[x] = lefts.get(x, 0) + 1
+    most = max(lefts.values())
+    left = min(x for x, n in lefts.items() if n == most)
+    # ragged (unjustified) lines: the longest reaches the edge
+    right = max(round(ln.bbox.x1) for ln in run)
+    if most == 1:                      # every line starts elsewhere: a centred head or caption
         left = min(lefts)
     indented = [ln.bbox.x0 - left >= INDENT_MIN_EM * size for ln in run]
     short = [right - ln.bbox.x1 >= SHORT_LINE_EM * size for ln in run]
     return indented, short
 
 
-def _indent_style(runs: list[list[Line]], size0: float) -> bool:
+def _indent_style(runs: list[list[Line]], size0: float,
+                  edges: list[tuple[list[bool], list[bool]] | None] | None = None) -> bool:
     """Does this page open its paragraphs with an indent?  Then an indent alone opens a
     paragraph, and a line ending short (an unbreakable number pushed to the next line)
-    does not close one.  Counted on body-size runs: lines after a clearly short line."""
+    does not close one.  Counted on body-size runs: lines after a clearly short line.
+    ``edges``: each run's :func:`_edges` when the caller has them."""
     after_short = indented_after = 0
-    for run in runs:
+    for r, run in enumerate(runs):
         if len(run) < 3 or abs((run[0].size or 0) - size0) > 0.08 * size0:
             continue
-        indented, _ = _edges(run)
+        indented, _ = _edges(run) if edges is None else edges[r]
         right = max(ln.bbox.x1 for ln in run)
         for i in range(1, len(run)):
             if right - run[i - 1].bbox.x1 >= STYLE_SHORT_EM * size0:
@@ -242,14 +275,15 @@ def _indent_style(runs: list[list[Line]], size0: float) -> bool:
     return after_short > 0 and indented_after >= INDENT_STYLE_SHARE * after_short
 
 
-def _pieces(run: list[Line], r: int, indent_style: bool = False) -> list[Block]:
+def _pieces(run: list[Line], r: int, indent_style: bool = False,
+            edges: tuple[list[bool], list[bool]] | None = None) -> list[Block]:
     """Cut one run into paragraph pieces at indents (and short lines, on pages that do not
-    indent)."""
+    indent); ``edges``: the run's :func:`_edges` when the caller has them."""
     if run[0].vertical:
         return [piece_block(run, r, opens=True, closes=True)]
     if len(run) == 1:
         return [piece_block(run, r, opens=True, closes=not indent_style)]
-    indented, short = _edges(run)
+    indented, short = _edges(run) if edges is None else edges
     if indent_style:
         short = [i + 1 < len(run) and indented[i + 1] for i in range(len(run))]
     out: list[Block] = []
@@ -268,9 +302,11 @@ def _pieces(run: list[Line], r: int, indent_style: bool = False) -> list[Block]:
 def piece_block(lines: list[Line], run: int, opens: bool, closes: bool) -> Block:
     """A paragraph piece: ``lines`` of one run joined into a :class:`Block`."""
     text, hyphens = lines[0].text, 0
-    cjk = cjk_ratio("".join(ln.text for ln in lines)) >= CJK_CONTEXT_SHARE
+    cjk: bool | None = None      # the pieces' CJK share, taken when a joint needs it (rare)
     for ln in lines[1:]:
-        text, hy = join_pieces(text, ln.text, cjk)
+        if cjk is None and latin_joint(text, ln.text):
+            cjk = cjk_ratio("".join(ln.text for ln in lines)) >= CJK_CONTEXT_SHARE
+        text, hy = join_pieces(text, ln.text, bool(cjk))
         hyphens += hy
     return Block(lines=list(lines), text=text, run=run, opens=opens, closes=closes,
                  soft_hyphens=hyphens)

@@ -74,9 +74,9 @@ def classify_geometry(page: Page) -> None:
             b.role = Role.HEADING
         elif len(b.lines) <= 2 and (lexicon.JUMP_FROM_RE.fullmatch(t) or lexicon.JUMP_TO_RE.fullmatch(t)):
             b.role = Role.JUMP
-        elif lexicon.CREDIT_RE.fullmatch(t) and len(b.lines) <= 2:
+        elif len(b.lines) <= 2 and lexicon.CREDIT_RE.fullmatch(t):
             b.role = Role.CREDIT
-        elif _is_byline(b.text, b.lines[0].conf is not None) and len(b.lines) <= 2:
+        elif len(b.lines) <= 2 and _is_byline(b.text, b.lines[0].conf is not None):
             b.role = Role.BYLINE
         elif _near_image(b, images, size0) and (ratio <= CAPTION_MAX_RATIO or lexicon.CAPTION_START_RE.match(t)):
             b.role = Role.CAPTION
@@ -168,6 +168,8 @@ def _near_image(b: Block, images, size0: float, gap_em: float = CAPTION_GAP_EM,
                 blocks: list[Block] | None = None) -> bool:
     """Is ``b`` under (or over) a photo within ``gap_em``; with ``blocks``, also with none of
     them in the band between."""
+    if not images:
+        return False
     bb = b.bbox
     gap = gap_em * size0
     for im in images:
@@ -201,15 +203,15 @@ def _furniture(page: Page, size0: float) -> None:
     foot = max(foots) if foots else None
     furniture: list[Block] = []
     for b, bb in zip(page.blocks, boxes):
-        t = drop_cjk_spaces(b.text.strip())
         if top is not None and bb.y1 <= top + 0.5:
             furniture.append(b)
         elif foot is not None and bb.y0 >= foot - 0.5:
             furniture.append(b)
-        elif (bb.y1 <= TOP_BAND_NO_RULE * h or bb.y0 >= (1 - BOTTOM_BAND_NO_RULE) * h) and (
-                lexicon.FOLIO_RE.search(t) or _PRINTED_RE.search(t) or _DATE_RE.search(t)
-                or lexicon.MASTHEAD_RE.search(t)):
-            furniture.append(b)
+        elif bb.y1 <= TOP_BAND_NO_RULE * h or bb.y0 >= (1 - BOTTOM_BAND_NO_RULE) * h:
+            t = drop_cjk_spaces(b.text.strip())
+            if lexicon.FOLIO_RE.search(t) or _PRINTED_RE.search(t) or _DATE_RE.search(t) \
+                    or lexicon.MASTHEAD_RE.search(t):
+                furniture.append(b)
     if not furniture:
         return
     biggest = max(b.size for b in page.blocks)

@@ -53,6 +53,10 @@ JUMP_FROM_RE = re.compile(
 #: going part: （下转第2版）, 下转A02版, （转第3版）, 转2版
 JUMP_TO_RE = re.compile(
     rf"(?:[{ORNAMENTS}]\s*)*{_Q}?\s*(?:下转|转)\s*(?P<page>{_PAGE})\s*{_QE}?")
+#: the verb every JUMP_FROM_RE / JUMP_TO_RE marker holds: text without it holds no marker
+#: (roles skips the search there; tests/test_stage_fastpaths.py checks the patterns' verbs)
+JUMP_FROM_VERB = "接"
+JUMP_TO_VERB = "转"
 
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
              "七": 7, "八": 8, "九": 9}

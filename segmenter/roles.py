@@ -89,6 +89,12 @@ def _jump(direction: str, m: re.Match[str], b: Block) -> Jump:
                 marker=m.group(0).strip(), src=b.spans()[0] if b.spans() else Span(b.page, 0, 0))
 
 
+#: every jump marker holds its verb (lexicon.JUMP_FROM_VERB, JUMP_TO_VERB): a body block
+#: without it is not searched (searching every block for markers was the slowest step of
+#: classifying a page)
+_JUMP_VERBS = {"from": lexicon.JUMP_FROM_VERB, "to": lexicon.JUMP_TO_VERB}
+
+
 def _cut_jumps(blocks: list[Block]) -> None:
     """Record jump markers; a marker at the end or start of a body block is cut out of it."""
     for b in blocks:
@@ -100,6 +106,8 @@ def _cut_jumps(blocks: list[Block]) -> None:
                     b.jumps.append(_jump(direction, rx.search(t) or m, b))
                     break
                 continue
+            if _JUMP_VERBS[direction] not in t:
+                continue              # no marker can match (rx.finditer and rx.match find none)
             # at the end: "…。（下转第2版）" — only bracketed or ornamented markers
             m = None
             for cand in rx.finditer(t):

@@ -47,6 +47,9 @@ def drop_cjk_spaces(text: str) -> str:
     Such spaces come from the extraction of justified lines and never mean anything in
     body text.  Spaces next to Latin letters or digits are kept ("AI 进" stays as printed).
     """
+    if " " not in text and "\u3000" not in text and "\t" not in text and "\u00a0" not in text:
+        return text                  # nothing _CJK_SPACE_RE could match (most lines)
+
     def repl(m: re.Match[str]) -> str:
         s, e = m.start(), m.end()
         return "" if is_cjk(text[s - 1]) and is_cjk(text[e]) else m.group(0)
@@ -81,6 +84,14 @@ def join_pieces(left: str, right: str, cjk_context: bool = False) -> tuple[str, 
     if a in "-/" or b in lexicon.NO_LINE_START:
         return left + right, 0
     return left + " " + right, 0
+
+
+def latin_joint(left: str, right: str) -> bool:
+    """Does ``join_pieces(left, right, cjk_context)`` depend on ``cjk_context``: a Latin letter
+    or digit (not CJK) meets another at the joint.  Lets a caller skip working out the context
+    (:func:`cjk_ratio` of the whole text) for the joints that do not use it."""
+    a, b = left.rstrip()[-1:], right.lstrip()[:1]      # "" when all white
+    return a.isalnum() and not is_cjk(a) and b.isalnum() and not is_cjk(b)
 
 
 def ends_sentence(text: str) -> bool:
