@@ -604,6 +604,8 @@ def _char_class(c: str) -> tuple[bool, str | None]:
 _CONTROL_SPACES = frozenset("\x1c\x1d\x1e\x1f\x85")
 #: whitespace other than those control characters: not judged (re's \s is str.isspace)
 _JUDGED_SPACE_RE = re.compile("[^\\S" + "".join(sorted(_CONTROL_SPACES)) + "]+")
+#: a run of white space (re's \s is str.isspace)
+_SPACE_RUN_RE = re.compile(r"\s+")
 #: a run of one ASCII punctuation or symbol character (not a letter, digit or space)
 _SYMBOL_RUN_RE = re.compile(r"([!-/:-@\[-`{-~])\1*")
 #: how pdfminer (pdfplumber) writes a glyph it cannot map to Unicode: one bad character each
@@ -682,7 +684,7 @@ def text_layer_problem(page: pymupdf.Page, text: str) -> str | None:
     short reason: no text layer (an image-only or scanned page, or no text at all), a page
     whose content a damaged file lost, or a garbled text layer (fonts without a Unicode map;
     pdfminer's ``(cid:N)`` included).  See the thresholds above."""
-    nonspace = len(text) - sum(map(str.isspace, text))
+    nonspace = len(text) - sum(map(len, _SPACE_RUN_RE.findall(text)))   # str.isspace characters
     if nonspace == 0 and page.parent.is_repaired:
         return "no text: the file is damaged or truncated, this page's content is probably lost"
     if nonspace < SCAN_MAX_TEXT_CHARS:
