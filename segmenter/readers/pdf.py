@@ -289,7 +289,7 @@ def _extract_trace(trace: list[dict], number: int, width: float, height: float) 
     new = (np.abs(base[1:] - base[:-1]) > TRACE_SAME_BASE_EM * em) | (np.abs(gap) >= TRACE_JUMP_EM * em)
     pline = np.concatenate(([0], np.cumsum(new)))
     on_page = (box[:, 2] >= 0) & (box[:, 0] <= width) & (box[:, 3] >= 0) & (box[:, 1] <= height)
-    ink = on_page & ~np.isin(code, _SPACE_CODES) & (code > 0)
+    ink = on_page & ~np.isin(code, _SPACE_CODES) & (code >= 0)      # (the rawdict keeps U+0000 too)
     # the boxes of drawn lines holding ink (what PyMuPDF's line boxes give page_graphics)
     starts = np.flatnonzero(np.concatenate(([True], new)))
     inked = np.add.reduceat(ink.astype(np.intp), starts) > 0
