@@ -26,8 +26,8 @@ class BBox:
     y1: float
 
     def union(self, other: "BBox") -> "BBox":
-        return BBox(min(self.x0, other.x0), min(self.y0, other.y0),
-                    max(self.x1, other.x1), max(self.y1, other.y1))
+        return _bbox(min(self.x0, other.x0), min(self.y0, other.y0),
+                     max(self.x1, other.x1), max(self.y1, other.y1))
 
     @property
     def width(self) -> float:
@@ -54,6 +54,23 @@ class BBox:
     def contains(self, other: "BBox", slack: float = 0.0) -> bool:
         return (self.x0 - slack <= other.x0 and self.y0 - slack <= other.y0
                 and other.x1 <= self.x1 + slack and other.y1 <= self.y1 + slack)
+
+
+_new = object.__new__
+_set_x0, _set_y0, _set_x1, _set_y1 = (BBox.x0.__set__, BBox.y0.__set__,    # the slots
+                                      BBox.x1.__set__, BBox.y1.__set__)
+
+
+def _bbox(x0: float, y0: float, x1: float, y1: float) -> BBox:
+    """``BBox(x0, y0, x1, y1)``, built without the frozen dataclass's ``__init__`` (one
+    ``object.__setattr__`` call per field: three times the cost) for the unions taken
+    thousands of times per page; the same object (equal, same hash, still frozen)."""
+    b = _new(BBox)
+    _set_x0(b, x0)
+    _set_y0(b, y0)
+    _set_x1(b, x1)
+    _set_y1(b, y1)
+    return b
 
 
 class Role(str, enum.Enum):
@@ -123,6 +140,21 @@ class Span:
     bbox: BBox | None = None
 
 
+_span_fields = (Span.page.__set__, Span.first.__set__, Span.last.__set__, Span.bbox.__set__)
+
+
+def _span(page: int, first: int, last: int, bbox: BBox | None) -> Span:
+    """``Span(page, first, last, bbox)`` built as :func:`_bbox` builds a box (one per
+    output element and join: thousands per edition)."""
+    s = _new(Span)
+    set_page, set_first, set_last, set_bbox = _span_fields
+    set_page(s, page)
+    set_first(s, first)
+    set_last(s, last)
+    set_bbox(s, bbox)
+    return s
+
+
 @dataclass(slots=True)
 class Jump:
     """A jump marker (上接第1版 / 下转第2版) found in the text, kept out of the body."""
@@ -176,7 +208,10 @@ class Block:
     def bbox(self) -> BBox | None:
         """Union of the lines' boxes (PDF and scan blocks), None for text dumps.  Computed on
         each call (stages change ``lines``), in one BBox: no intermediate union per line."""
-        return union_of([ln.bbox for ln in self.lines])
+        lines = self.lines
+        if len(lines) == 1:
+            return lines[0].bbox
+        return union_of([ln.bbox for ln in lines])
 
     @property
     def size(self) -> float:
@@ -215,7 +250,7 @@ def union_of(boxes) -> BBox | None:
             x1 = b.x1
         if b.y1 > y1:
             y1 = b.y1
-    return first if n == 1 else BBox(x0, y0, x1, y1)
+    return first if n == 1 else _bbox(x0, y0, x1, y1)
 
 
 def spans_of(lines: list[Line]) -> list[Span]:
@@ -223,6 +258,12 @@ def spans_of(lines: list[Line]) -> list[Span]:
     blank lines between two lines of one block belong to the span ("28-30", not "28,30").
     Lines with geometry (one block = one piece of one column) give one box per page."""
     if lines and lines[0].bbox is not None:
+        page = lines[0].page
+        for ln in lines:
+            if ln.page != page:
+                break
+        else:                           # one page (as a piece of a column is): one span
+            return [_span(page, 0, 0, union_of([ln.bbox for ln in lines]))]
         by_page: dict[int, list[BBox]] = {}
         for ln in lines:
             if ln.bbox is not None:

@@ -34,8 +34,8 @@ def format_src(spans: list[Span], multi_page: bool) -> str:
     """"12-19,23" for one page; "1:12-19,2:3" for an edition of several pages; bbox spans
     as "p3:x0,y0,x1,y1" separated by ";"."""
     if spans and spans[0].bbox is not None:
-        return ";".join(f"p{s.page}:{s.bbox.x0:.1f},{s.bbox.y0:.1f},{s.bbox.x1:.1f},{s.bbox.y1:.1f}"
-                        for s in spans if s.bbox is not None)
+        return ";".join([f"p{s.page}:{s.bbox.x0:.1f},{s.bbox.y0:.1f},{s.bbox.x1:.1f},{s.bbox.y1:.1f}"
+                         for s in spans if s.bbox is not None])
     parts = []
     for s in spans:
         r = f"{s.first}" if s.first == s.last else f"{s.first}-{s.last}"
@@ -80,6 +80,8 @@ class _Writer:
         self.digests: dict[str, str] = {}   # input path → sha256 (a PDF's pages share one file)
 
     def src(self, blocks: list[Block]) -> str:
+        if len(blocks) == 1:
+            return format_src(blocks[0].spans(), self.multi)
         return format_src([s for b in blocks for s in b.spans()], self.multi)
 
     def item(self, parent: etree._Element, tag: str, block: Block, text: str) -> etree._Element:

@@ -153,6 +153,8 @@ def _units(page: Page, blocks: list[Block], size0: float) -> tuple[list[_Unit], 
     hkey = {id(b): frame_key(page_frames, hbox[id(b)]) for b in headings}
     # stack heading blocks into heads (connected by small vertical gaps and overlap)
     headings.sort(key=lambda b: (hbox[id(b)].y0, hbox[id(b)].x0))
+    # the headings a head can take in: (id, block, box, size) of the horizontal ones, in order
+    stackable = [(id(c), c, hbox[id(c)], hsize[id(c)]) for c in headings if not c.lines[0].vertical]
     for b in headings:
         if id(b) in used:
             continue
@@ -162,26 +164,25 @@ def _units(page: Page, blocks: list[Block], size0: float) -> tuple[list[_Unit], 
         grew = True
         while grew and not b.lines[0].vertical:
             grew = False
-            gb = _union(group)
+            gb = union_of([hbox[id(x)] for x in group])     # _union(group)
             gb_key = None                   # frame_key of gb, when first needed
-            for c in headings:
-                if id(c) in used or c.lines[0].vertical:
+            for cid, c, cb, csize in stackable:
+                if cid in used:
                     continue
-                cb = hbox[id(c)]
                 gap = max(cb.y0 - gb.y1, gb.y0 - cb.y1)
-                em = min(hsize[id(c)], group_size)
+                em = min(csize, group_size)
                 if gap <= HEAD_STACK_GAP_EM * em \
                         and cb.x_overlap(gb) >= HEAD_STACK_OVERLAP_SHARE * min(cb.width, gb.width):
                     if gb_key is None:
                         gb_key = frame_key(page_frames, gb)
-                    if hkey[id(c)] == gb_key \
+                    if hkey[cid] == gb_key \
                             and not any(_vertical_rule_between(page, cb, hbox[id(x)]) for x in group):
                         group.append(c)
-                        used.add(id(c))
-                        group_size = max(group_size, hsize[id(c)])
+                        used.add(cid)
+                        group_size = max(group_size, csize)
                         grew = True
         group.sort(key=lambda x: (hbox[id(x)].y0, hbox[id(x)].x0))
-        bb = _union(group)
+        bb = union_of([hbox[id(x)] for x in group])         # _union(group)
         heads.append(_Unit("head", group, bb, frame_key(page_frames, bb), vertical=b.lines[0].vertical))
     _stack_offset_subtitles(heads)
     # bylines and arriving jump markers right under (or over) a head join it
@@ -208,8 +209,7 @@ def _units(page: Page, blocks: list[Block], size0: float) -> tuple[list[_Unit], 
         if id(b) in used or b.role in (Role.CAPTION, Role.CREDIT):
             continue
         runs_by_id.setdefault(b.run, []).append(b)
-    runs = [_Unit("run", sorted(bs, key=lambda x: x.bbox.y0), (ub := _union(bs)), frame_key(page_frames, ub))
-            for bs in runs_by_id.values()]
+    runs = [_run_unit(bs, page_frames) for bs in runs_by_id.values()]
     for h in list(heads):
         if h.vertical:
             continue
@@ -238,18 +238,28 @@ def _units(page: Page, blocks: list[Block], size0: float) -> tuple[list[_Unit], 
     return heads, runs, figures
 
 
+def _run_unit(blocks: list[Block], page_frames: list[tuple[int, BBox, float]]) -> _Unit:
+    """The unit of one run's body pieces, top to bottom; each piece's box taken once (the
+    union of their boxes is the union of their lines' boxes)."""
+    boxes = [b.bbox for b in blocks]
+    order = sorted(range(len(blocks)), key=lambda i: boxes[i].y0)     # stable, as sorting blocks
+    bb = union_of(boxes)
+    return _Unit("run", [blocks[i] for i in order], bb, frame_key(page_frames, bb))
+
+
 def _body_size_kickers(page: Page, heads: list[_Unit], runs: list[_Unit], size0: float) -> None:
     """A short run of its own right over a head and within its width is the head's kicker
     (KICKER_MAX_LINES, KICKER_GAP_EM), whatever its size."""
+    # the short body runs (a run taken as a kicker leaves ``runs``; no other run changes)
+    short = {id(r) for r in runs if all(b.role is Role.BODY for b in r.blocks)
+             and sum(len(b.lines) for b in r.blocks) <= KICKER_MAX_LINES}
     for h in heads:
         if h.vertical:
             continue
         hb = h.bbox
         for r in list(runs):
             rb = r.bbox
-            if r.box != h.box or not all(b.role is Role.BODY for b in r.blocks):
-                continue
-            if sum(len(b.lines) for b in r.blocks) > KICKER_MAX_LINES:
+            if r.box != h.box or id(r) not in short:
                 continue
             if not -1 <= hb.y0 - rb.y1 <= KICKER_GAP_EM * size0:
                 continue
@@ -383,13 +393,19 @@ def _merge(blocks: list[Block], role: Role) -> Block | None:
 
 
 def _union(blocks: list[Block]) -> BBox:
-    if not all(any(ln.bbox is not None for ln in b.lines) for b in blocks):
-        bb = blocks[0].bbox             # a block without geometry: fails as it always did
-        for b in blocks[1:]:
-            bb = bb.union(b.bbox)
-        return bb
+    boxes: list[BBox] = []             # the lines' boxes, each block holding one at least
+    for b in blocks:
+        n = len(boxes)
+        for ln in b.lines:
+            if ln.bbox is not None:
+                boxes.append(ln.bbox)
+        if len(boxes) == n:
+            bb = blocks[0].bbox             # a block without geometry: fails as it always did
+            for b in blocks[1:]:
+                bb = bb.union(b.bbox)
+            return bb
     # the union of the blocks' unions, in one BBox
-    return union_of(ln.bbox for b in blocks for ln in b.lines)
+    return union_of(boxes)
 
 
 # --- ownership --------------------------------------------------------------------------
@@ -402,21 +418,33 @@ def _overlaps_above(upper: BBox, lower: BBox, head: bool = False) -> bool:
 
 
 def _nearest_above(bb: BBox, candidates: list[_Unit], me: _Unit) -> _Unit | None:
-    best = None
+    best, best_y1 = None, 0.0
+    limit = bb.y0 + 2
+    x0, x1 = bb.x0, bb.x1
+    share = ABOVE_OVERLAP_SHARE * bb.width
     for u in candidates:
-        if u is me or u.bbox.y1 > bb.y0 + 2 or not _overlaps_above(u.bbox, bb, u.kind == "head"):
+        ub = u.bbox
+        if ub.y1 > limit or u is me:
             continue
-        if best is None or u.bbox.y1 > best.bbox.y1:
-            best = u
+        # _overlaps_above(ub, bb, u.kind == "head"), written out: the loop is hot
+        ov = (ub.x1 if ub.x1 < x1 else x1) - (ub.x0 if ub.x0 > x0 else x0)
+        if ov < 0.0:
+            ov = 0.0
+        if not (ov >= share or (u.kind == "head" and ov >= 0.5 * ub.width)):
+            continue
+        if best is None or ub.y1 > best_y1:
+            best, best_y1 = u, ub.y1
     return best
 
 
 def _rule_y_between(page: Page, top: float, bottom: float, bb: BBox) -> bool:
+    lo, hi = top - 0.5, bottom + 0.5
     for g in page.graphics:
-        if g.kind is not GraphicKind.RULE or not g.horizontal:
+        if g.kind is not GraphicKind.RULE:
             continue
         r = g.bbox
-        if top - 0.5 <= r.cy <= bottom + 0.5 and r.x_overlap(bb) >= 0.5 * bb.width:
+        if r.x1 - r.x0 >= r.y1 - r.y0 and lo <= (r.y0 + r.y1) / 2 <= hi \
+                and r.x_overlap(bb) >= 0.5 * bb.width:          # a horizontal rule (r.cy)
             return True
     return False
 

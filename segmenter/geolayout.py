@@ -18,7 +18,7 @@ import math
 
 from .containers import BBox, Block, GraphicKind, Line, Page
 from .layout import CJK_CONTEXT_SHARE
-from .textutil import cjk_ratio, join_pieces, latin_joint
+from .textutil import cjk_ratio, is_cjk, join_pieces, latin_joint
 
 __all__ = ["layout_geometry", "body_size", "box_key", "piece_block"]
 
@@ -241,18 +241,21 @@ def _vertical_runs(lines: list[Line]) -> list[list[Line]]:
 def _edges(run: list[Line]) -> tuple[list[bool], list[bool]]:
     """Per line: is it indented from the run's left edge; does it end short of the right."""
     size = run[0].size or 1.0
+    x0s = [ln.bbox.x0 for ln in run]
+    x1s = [ln.bbox.x1 for ln in run]
     lefts: dict[int, int] = {}         # lines per (rounded) left edge
-    for ln in run:
-        x = round(ln.bbox.x0)
+    for x0 in x0s:
+        x = round(x0)
         lefts[x] = lefts.get(x, 0) + 1
     most = max(lefts.values())
     left = min(x for x, n in lefts.items() if n == most)
     # ragged (unjustified) lines: the longest reaches the edge
-    right = max(round(ln.bbox.x1) for ln in run)
+    right = max(map(round, x1s))
     if most == 1:                      # every line starts elsewhere: a centred head or caption
         left = min(lefts)
-    indented = [ln.bbox.x0 - left >= INDENT_MIN_EM * size for ln in run]
-    short = [right - ln.bbox.x1 >= SHORT_LINE_EM * size for ln in run]
+    indent, short_by = INDENT_MIN_EM * size, SHORT_LINE_EM * size
+    indented = [x0 - left >= indent for x0 in x0s]
+    short = [right - x1 >= short_by for x1 in x1s]
     return indented, short
 
 
@@ -301,12 +304,30 @@ def _pieces(run: list[Line], r: int, indent_style: bool = False,
 
 def piece_block(lines: list[Line], run: int, opens: bool, closes: bool) -> Block:
     """A paragraph piece: ``lines`` of one run joined into a :class:`Block`."""
-    text, hyphens = lines[0].text, 0
-    cjk: bool | None = None      # the pieces' CJK share, taken when a joint needs it (rare)
-    for ln in lines[1:]:
-        if cjk is None and latin_joint(text, ln.text):
-            cjk = cjk_ratio("".join(ln.text for ln in lines)) >= CJK_CONTEXT_SHARE
-        text, hy = join_pieces(text, ln.text, bool(cjk))
-        hyphens += hy
+    texts = [ln.text for ln in lines]
+    if _cjk_joints(texts):       # most pieces of Chinese text: what join_pieces would give
+        text, hyphens = "".join(texts), 0
+    else:
+        text, hyphens = texts[0], 0
+        cjk: bool | None = None  # the pieces' CJK share, taken when a joint needs it (rare)
+        for t in texts[1:]:
+            if cjk is None and latin_joint(text, t):
+                cjk = cjk_ratio("".join(texts)) >= CJK_CONTEXT_SHARE
+            text, hy = join_pieces(text, t, bool(cjk))
+            hyphens += hy
     return Block(lines=list(lines), text=text, run=run, opens=opens, closes=closes,
                  soft_hyphens=hyphens)
+
+
+def _cjk_joints(texts: list[str]) -> bool:
+    """Does :func:`join_pieces` join each text to the next by plain concatenation: no white
+    on either side of the joint (nothing to strip) and a CJK character on one side of it."""
+    prev = texts[0]
+    for t in texts[1:]:
+        if not prev or not t:
+            return False
+        a, b = prev[-1], t[0]
+        if a.isspace() or b.isspace() or not (is_cjk(a) or is_cjk(b)):
+            return False
+        prev = t
+    return True

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from . import lexicon
-from .containers import Block, GraphicKind, Page, Role
+from .containers import BBox, Block, GraphicKind, Page, Role
 from .geolayout import body_size, piece_block
 from .roles import _cut_jumps
 from .textutil import drop_cjk_spaces
@@ -63,7 +63,9 @@ _DATE_RE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 def classify_geometry(page: Page) -> None:
     size0 = body_size(page.lines)
     _split_line_roles(page)
-    _furniture(page, size0)
+    # each block's box, taken once: nothing here changes a block's lines (until _cut_jumps)
+    boxes = {id(b): b.bbox for b in page.blocks}
+    _furniture(page, size0, boxes)
     images = [g.bbox for g in page.graphics if g.kind is GraphicKind.IMAGE]
     for b in page.blocks:
         if b.role is not Role.BODY:
@@ -78,11 +80,12 @@ def classify_geometry(page: Page) -> None:
             b.role = Role.CREDIT
         elif len(b.lines) <= 2 and _is_byline(b.text, b.lines[0].conf is not None):
             b.role = Role.BYLINE
-        elif _near_image(b, images, size0) and (ratio <= CAPTION_MAX_RATIO or lexicon.CAPTION_START_RE.match(t)):
+        elif _near_image(b, images, size0, boxes=boxes) \
+                and (ratio <= CAPTION_MAX_RATIO or lexicon.CAPTION_START_RE.match(t)):
             b.role = Role.CAPTION
-        elif ratio <= CAPTION_MAX_RATIO and _near_image(b, images, size0, CAPTION_FAR_GAP_EM, page.blocks):
+        elif ratio <= CAPTION_MAX_RATIO and _near_image(b, images, size0, CAPTION_FAR_GAP_EM, page.blocks, boxes):
             b.role = Role.CAPTION
-    _toc(page)
+    _toc(page, boxes)
     _cut_jumps([b for b in page.blocks if b.role in (Role.BODY, Role.JUMP)])
 
 
@@ -96,24 +99,26 @@ def _is_byline(text: str, ocr: bool) -> bool:
     return ocr and bool(lexicon.BYLINE_SOLID_RE.fullmatch(t))
 
 
-def _toc(page: Page) -> None:
-    """本期导读 and the entries under it (each ends with a page reference)."""
+def _toc(page: Page, boxes: dict[int, BBox] | None = None) -> None:
+    """本期导读 and the entries under it (each ends with a page reference).  ``boxes``: the
+    blocks' boxes by id, when the caller took them."""
     for t in page.blocks:
         if not lexicon.TOC_TITLE_RE.fullmatch(drop_cjk_spaces(t.text.strip())):
             continue
+        box = (lambda b: b.bbox) if boxes is None else (lambda b: boxes[id(b)])
         t.role = Role.TOC
-        tb = t.bbox
+        tb = box(t)
         bottom = tb.y1
         size = t.size or 10.0
-        below = sorted((b for b in page.blocks if b.bbox.y0 >= tb.y1 - 1 and b.bbox.x_overlap(tb) > 0
-                        and b.role is not Role.JUMP), key=lambda b: b.bbox.y0)
+        below = sorted((b for b in page.blocks if box(b).y0 >= tb.y1 - 1 and box(b).x_overlap(tb) > 0
+                        and b.role is not Role.JUMP), key=lambda b: box(b).y0)
         for b in below:              # the entries follow each other without a wider gap
-            if b.bbox.y0 - bottom > TOC_GAP_EM * size:
+            if box(b).y0 - bottom > TOC_GAP_EM * size:
                 break
             refs = len(_TOC_REF_RE.findall(b.text))
             if refs and refs * TOC_CHARS_PER_REF >= len(drop_cjk_spaces(b.text)):
                 b.role = Role.TOC
-                bottom = max(bottom, b.bbox.y1)
+                bottom = max(bottom, box(b).y1)
 
 
 def _split_line_roles(page: Page) -> None:
@@ -165,12 +170,13 @@ def _sub(b: Block, lines) -> Block:
 
 
 def _near_image(b: Block, images, size0: float, gap_em: float = CAPTION_GAP_EM,
-                blocks: list[Block] | None = None) -> bool:
+                blocks: list[Block] | None = None, boxes: dict[int, BBox] | None = None) -> bool:
     """Is ``b`` under (or over) a photo within ``gap_em``; with ``blocks``, also with none of
-    them in the band between."""
+    them in the band between.  ``boxes``: the blocks' boxes by id, when the caller took them."""
     if not images:
         return False
-    bb = b.bbox
+    box = (lambda o: o.bbox) if boxes is None else (lambda o: boxes[id(o)])
+    bb = box(b)
     gap = gap_em * size0
     for im in images:
         if bb.x_overlap(im) < 0.5 * min(bb.width, im.width):
@@ -181,17 +187,19 @@ def _near_image(b: Block, images, size0: float, gap_em: float = CAPTION_GAP_EM,
             y0, y1 = bb.y1, im.y0
         else:
             continue
-        if blocks is None or not any(o is not b and o.bbox.y0 < y1 - 1 and o.bbox.y1 > y0 + 1
-                                     and o.bbox.x_overlap(bb) > 0 for o in blocks):
+        if blocks is None or not any(o is not b and box(o).y0 < y1 - 1 and box(o).y1 > y0 + 1
+                                     and box(o).x_overlap(bb) > 0 for o in blocks):
             return True
     return False
 
 
-def _furniture(page: Page, size0: float) -> None:
-    """Masthead / running head above the top rule, folio below the foot rule."""
+def _furniture(page: Page, size0: float, by_id: dict[int, BBox] | None = None) -> None:
+    """Masthead / running head above the top rule, folio below the foot rule.  ``by_id``:
+    the blocks' boxes by id, when the caller took them."""
     if not page.blocks:
         return
-    boxes = [b.bbox for b in page.blocks]       # Block.bbox is computed on each call
+    # Block.bbox is computed on each call: taken once here
+    boxes = [b.bbox for b in page.blocks] if by_id is None else [by_id[id(b)] for b in page.blocks]
     x0 = min(bb.x0 for bb in boxes)
     x1 = max(bb.x1 for bb in boxes)
     wide = [g.bbox for g in page.graphics if g.kind is GraphicKind.RULE and g.horizontal
@@ -218,7 +226,8 @@ def _furniture(page: Page, size0: float) -> None:
     masthead = any(b.size >= biggest and lexicon.PAPER_NAME_RE.match(drop_cjk_spaces(b.text))
                    for b in furniture) or any(lexicon.MASTHEAD_RE.search(b.text) for b in furniture)
     for b in furniture:
-        b.role = Role.MASTHEAD if masthead and (top is None or b.bbox.y1 <= top + 0.5) else Role.FOLIO
+        bb = b.bbox if by_id is None else by_id[id(b)]
+        b.role = Role.MASTHEAD if masthead and (top is None or bb.y1 <= top + 0.5) else Role.FOLIO
         m = _PRINTED_RE.search(drop_cjk_spaces(b.text))
         if m and page.printed is None:
             page.printed = int(m.group(1))

@@ -264,3 +264,153 @@ def test_every_jump_marker_alternative_holds_its_verb():
         assert verbs, rx.pattern
         for alt in (a for g in verbs for a in g.split("|")):
             assert verb in alt, (alt, rx.pattern)
+
+
+# ----------------------------------------------------------------------------- containers (2)
+
+def test_boxes_and_spans_built_without_init_are_the_same_objects():
+    """containers._bbox / _span skip the frozen dataclasses' __init__: the objects must be
+    equal, hash alike and stay frozen."""
+    import dataclasses
+
+    from segmenter.containers import _bbox, _span
+    for args in ((1.0, 2.0, 3.0, 4.0), (0, -0.0, 1e9, 2.5), (1.25, 1.25, 1.25, 1.25)):
+        a, b = _bbox(*args), BBox(*args)
+        assert type(a) is BBox and a == b and hash(a) == hash(b) and repr(a) == repr(b)
+        s, t = _span(2, 0, 0, a), Span(2, 0, 0, b)
+        assert type(s) is Span and s == t and hash(s) == hash(t) and repr(s) == repr(t)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            a.x0 = 5.0
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            s.page = 3
+    assert BBox(1, 2, 3, 4).union(BBox(0, 3, 2, 5)) == BBox(0, 2, 3, 5)
+
+
+# ----------------------------------------------------------------------------- roles (2)
+
+def test_roles_with_boxes_taken_once_match_boxes_taken_per_call(edition):
+    """classify_geometry takes the blocks' boxes once for _furniture, _near_image and _toc:
+    each gives what it gives computing Block.bbox on every call."""
+    from segmenter import georoles as R
+    pages = laid_out(edition)
+    rng = random.Random(17)
+    for page in pages:             # photos next to blocks, for _near_image to find
+        for b in rng.sample(page.blocks, min(4, len(page.blocks))):
+            bb = b.bbox
+            page.graphics.append(Graphic(GraphicKind.IMAGE, BBox(bb.x0, bb.y0 - 80 - rng.uniform(-3, 30),
+                                                                 bb.x1 + rng.uniform(-20, 20), bb.y0 - rng.uniform(-3, 30))))
+    found = 0
+    for page in pages:
+        R._split_line_roles(page)
+        size0 = G.body_size(page.lines)
+        boxes = {id(b): b.bbox for b in page.blocks}
+        images = [g.bbox for g in page.graphics if g.kind is GraphicKind.IMAGE]
+        for b in page.blocks:
+            for gap in (R.CAPTION_GAP_EM, R.CAPTION_FAR_GAP_EM):
+                for blocks in (None, page.blocks):
+                    want = R._near_image(b, images, size0, gap, blocks)
+                    assert R._near_image(b, images, size0, gap, blocks, boxes) == want
+                    found += want
+        for b in page.blocks[:3]:   # a TOC title over the next blocks
+            b.text = "本期导读"
+        roles = [b.role for b in page.blocks]
+        R._furniture(page, size0)
+        R._toc(page)
+        want = [b.role for b in page.blocks], page.printed
+        for b, role in zip(page.blocks, roles):
+            b.role = role
+        page.printed = None
+        R._furniture(page, size0, boxes)
+        R._toc(page, boxes)
+        assert ([b.role for b in page.blocks], page.printed) == want
+    assert found > 10
+
+
+# ----------------------------------------------------------------------------- assembly
+
+def reference_union(blocks: list[Block]) -> BBox:
+    bb = blocks[0].bbox
+    for b in blocks[1:]:
+        bb = bb.union(b.bbox)
+    return bb
+
+
+def reference_nearest_above(bb, candidates, me):
+    from segmenter import geoassemble as A
+    best = None
+    for u in candidates:
+        if u is me or u.bbox.y1 > bb.y0 + 2 or not A._overlaps_above(u.bbox, bb, u.kind == "head"):
+            continue
+        if best is None or u.bbox.y1 > best.bbox.y1:
+            best = u
+    return best
+
+
+def reference_rule_y_between(page, top, bottom, bb):
+    for g in page.graphics:
+        if g.kind is not GraphicKind.RULE or not g.horizontal:
+            continue
+        r = g.bbox
+        if top - 0.5 <= r.cy <= bottom + 0.5 and r.x_overlap(bb) >= 0.5 * bb.width:
+            return True
+    return False
+
+
+def test_assembly_helpers_match_the_plain_loops(edition):
+    """geoassemble's _union, _run_unit, _nearest_above and _rule_y_between against the plain
+    code they replaced, on the units of real pages (and probes around them); then whole
+    pages assembled with the plain helpers patched in give the same articles."""
+    from segmenter import export
+    from segmenter import geoassemble as A
+    from segmenter.containers import Edition
+    pages = laid_out(edition, classify=True)
+    rng = random.Random(23)
+    checked = 0
+    for page in pages:
+        size0 = G.body_size(page.lines)
+        blocks = [b for b in page.blocks if A.FURNITURE_KINDS.get(b.role) is None]
+        heads, runs, figures = A._units(page, blocks, size0)
+        units = heads + runs + figures
+        frames = G.frames(page)
+        for u in runs:
+            if all(b.role is Role.BODY for b in u.blocks):
+                r = A._run_unit(list(reversed(u.blocks)), frames)
+                assert (r.blocks, r.bbox, r.box) == (sorted(u.blocks, key=lambda x: x.bbox.y0),
+                                                     reference_union(u.blocks), G.frame_key(frames, u.bbox))
+        for u in units:
+            assert A._union(u.blocks) == reference_union(u.blocks)
+            probes = [u.bbox, BBox(u.bbox.x0 - rng.uniform(0, 40), u.bbox.y0 + rng.uniform(-30, 30),
+                                   u.bbox.x1 + rng.uniform(-40, 40), u.bbox.y1 + 50)]
+            for v in rng.sample(units, min(6, len(units))):   # under v, its width give or take
+                w = v.bbox.width
+                x0 = v.bbox.x0 + rng.choice((0.0, -0.5 * w, 0.35 * w, 0.5 * w, 0.75 * w, rng.uniform(-w, w)))
+                probes.append(BBox(x0, v.bbox.y1 + rng.uniform(-3, 20),
+                                   x0 + w * rng.choice((0.5, 1.0, 2.0, 3.0, rng.uniform(0.2, 4))), v.bbox.y1 + 60))
+            for probe in probes:
+                assert A._nearest_above(probe, units, u) is reference_nearest_above(probe, units, u)
+                for v in units:
+                    want = reference_rule_y_between(page, v.bbox.y1, probe.y0, probe)
+                    assert A._rule_y_between(page, v.bbox.y1, probe.y0, probe) == want
+                    checked += want
+    assert checked > 5
+    # edges hit exactly: tops 2 pt under a bottom, overlaps of exactly 0.3 / 0.5 of a width
+    grid = [A._Unit(kind, [], BBox(x, y, x + w, y + 10), 0) for kind in ("head", "run")
+            for x in (0, 3, 5, 7, 10) for y in (0, 4, 8, 10) for w in (10, 20)]
+    for x in (-7, 0, 3, 7, 13):
+        for w in (10, 6, 14):
+            probe = BBox(x, 12, x + w, 30)
+            for cands in (grid, grid[::-1], grid[::7]):
+                assert A._nearest_above(probe, cands, None) is reference_nearest_above(probe, cands, None)
+
+    def render(patch: bool) -> dict[str, bytes]:
+        saved = A._union, A._nearest_above, A._rule_y_between
+        if patch:
+            A._union, A._nearest_above, A._rule_y_between = reference_union, reference_nearest_above, reference_rule_y_between
+        try:
+            ed = Edition(name="e", pages=laid_out(edition, classify=True))
+            from segmenter.assemble import assemble_edition
+            assemble_edition(ed, Settings())
+            return export.render(ed)
+        finally:
+            A._union, A._nearest_above, A._rule_y_between = saved
+    assert render(True) == render(False)
