@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import lexicon
-from ..containers import BBox, GraphicKind, Line, Page
+from ..containers import BBox, GraphicKind, Line, Page, _bbox
 from ..errors import InputError
 from ..settings import Settings
 from ..textutil import is_cjk
@@ -520,9 +520,10 @@ def _make_lines(groups: list[tuple[int, int]], number: int, c: list[str], x0: np
     # lines without a space inside are a plain slice of c (one string, see _reordered)
     plain = (np.add.reduceat(spaced, bounds)[::2] == 0).tolist()
     whole = isinstance(c, str)
-    return [Line(text=c[a:e] if whole and plain[k] else "".join(pieces[a:e]), page=number, lineno=0,
-                 bbox=BBox(bx0[k], by0[k], bx1[k], by1[k]), size=sizes[k], bold=bold_line[k], font=names[k])
-            for k, (a, e) in enumerate(spans)]
+    return [Line(c[a:e] if whole and pl else "".join(pieces[a:e]), number, 0,
+                 bbox=_bbox(x0_, y0_, x1_, y1_), size=sz_, bold=b_, font=f_)
+            for (a, e), pl, x0_, y0_, x1_, y1_, sz_, b_, f_ in zip(spans, plain, bx0, by0, bx1, by1, sizes,
+                                                                  bold_line, names)]
 
 
 #: values whose hundredfold lies this close to a half are rounded by Python's round (the
