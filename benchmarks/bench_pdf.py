@@ -54,7 +54,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 if str(ROOT / "benchmarks") not in sys.path:
     sys.path.insert(0, str(ROOT / "benchmarks"))
-from results_io import print_verdicts, write_json  # noqa: E402
+from results_io import pin_to_one_core, print_verdicts, write_json  # noqa: E402
 
 TARGET_PAGES_PER_S = 10.0
 TARGET_RAWDICT_RATIO = 3.0
@@ -332,13 +332,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, default=RESULTS / "bench_pdf.json", help="where to write results")
     args = ap.parse_args(argv)
 
-    pinned = False
-    if hasattr(os, "sched_setaffinity"):
-        try:
-            os.sched_setaffinity(0, {0})     # one core; subprocesses inherit it
-            pinned = True
-        except OSError:
-            pass
+    pinned = pin_to_one_core()
     n_speed = args.pages or (4 if args.quick else 20)
     n_mem = args.mem_pages or (40 if args.quick else 200)
     if n_mem % MEM_FILES:

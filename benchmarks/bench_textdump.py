@@ -50,7 +50,7 @@ RESULTS = Path(__file__).resolve().parent / "results"
 sys.path.insert(0, str(ROOT))
 if str(ROOT / "benchmarks") not in sys.path:
     sys.path.insert(0, str(ROOT / "benchmarks"))
-from results_io import write_json  # noqa: E402
+from results_io import pin_to_one_core, write_json  # noqa: E402
 
 PAGE_CHARS = 20_000
 COLUMN_CHARS = 17               # CJK characters per column line (seed 000)
@@ -244,13 +244,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, default=RESULTS / "latest.json", help="where to write results")
     args = ap.parse_args(argv)
 
-    pinned = False
-    if hasattr(os, "sched_setaffinity"):
-        try:
-            os.sched_setaffinity(0, {0})     # one core; subprocesses inherit it
-            pinned = True
-        except OSError:
-            pass
+    pinned = pin_to_one_core()
     reps = 3 if args.quick else 10
     sub_reps = 2 if args.quick else 5
     frag_reps = {10: 3 if args.quick else 10, 100: 2 if args.quick else 5, 1000: 1 if args.quick else 2}

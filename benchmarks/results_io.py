@@ -1,11 +1,23 @@
-"""Shared by the benchmark scripts: the results JSON (written atomically, so an interrupted run
-never leaves half a file where the last good one was) and the markdown verdict table."""
+"""Shared by the benchmark scripts: pinning to one core, the results JSON (written atomically,
+so an interrupted run never leaves half a file where the last good one was) and the markdown
+verdict table."""
 
 from __future__ import annotations
 
 import json
 import os
 from pathlib import Path
+
+
+def pin_to_one_core() -> bool:
+    """Pin this process to core 0 (subprocesses inherit it); whether that worked."""
+    if not hasattr(os, "sched_setaffinity"):
+        return False
+    try:
+        os.sched_setaffinity(0, {0})
+    except OSError:
+        return False
+    return True
 
 
 def write_json(path: Path, data: object, *, sort_keys: bool = False) -> None:
