@@ -103,16 +103,15 @@ def _separators(page: Page) -> list[tuple[BBox, bool]]:
             if g.kind is GraphicKind.BOX or g.kind is GraphicKind.IMAGE or g.horizontal]
 
 
-def _rule_between(page: Page, upper: BBox, lower: BBox,
-                  separators: list[tuple[BBox, bool]] | None = None) -> bool:
+def _rule_between(separators: list[tuple[BBox, bool]], upper: BBox, lower: BBox) -> bool:
     """A horizontal rule (or a box edge, or an image) lies between two vertically adjacent
-    lines, across their common horizontal extent.  ``separators``: the page's
-    :func:`_separators`, when the caller took them once for many lines."""
+    lines, across their common horizontal extent (``separators``: the page's
+    :func:`_separators`, taken once for all its lines)."""
     x0, x1 = max(upper.x0, lower.x0), min(upper.x1, lower.x1)
     if x1 <= x0:
         x0, x1 = min(upper.x0, lower.x0), max(upper.x1, lower.x1)
     top, bottom = upper.y1 - 0.5, lower.y0 + 0.5
-    for b, box in (_separators(page) if separators is None else separators):
+    for b, box in separators:
         if b.x1 <= x0 or b.x0 >= x1:
             continue
         if box:
@@ -197,7 +196,7 @@ def _runs(page: Page, lines: list[Line], boxes: dict[int, int]) -> list[list[Lin
         if best is None:
             continue
         cost, up = best
-        if _rule_between(page, up.bbox, ln.bbox, separators):
+        if _rule_between(separators, up.bbox, ln.bbox):
             continue
         prior = taken.get(id(up))
         if prior is not None and prior[0] <= cost:
@@ -260,16 +259,16 @@ def _edges(run: list[Line]) -> tuple[list[bool], list[bool]]:
 
 
 def _indent_style(runs: list[list[Line]], size0: float,
-                  edges: list[tuple[list[bool], list[bool]] | None] | None = None) -> bool:
+                  edges: list[tuple[list[bool], list[bool]] | None]) -> bool:
     """Does this page open its paragraphs with an indent?  Then an indent alone opens a
     paragraph, and a line ending short (an unbreakable number pushed to the next line)
     does not close one.  Counted on body-size runs: lines after a clearly short line.
-    ``edges``: each run's :func:`_edges` when the caller has them."""
+    ``edges``: each run's :func:`_edges` (None for one-line runs)."""
     after_short = indented_after = 0
     for r, run in enumerate(runs):
         if len(run) < 3 or abs((run[0].size or 0) - size0) > 0.08 * size0:
             continue
-        indented, _ = _edges(run) if edges is None else edges[r]
+        indented, _ = edges[r]
         right = max(ln.bbox.x1 for ln in run)
         for i in range(1, len(run)):
             if right - run[i - 1].bbox.x1 >= STYLE_SHORT_EM * size0:
@@ -278,15 +277,15 @@ def _indent_style(runs: list[list[Line]], size0: float,
     return after_short > 0 and indented_after >= INDENT_STYLE_SHARE * after_short
 
 
-def _pieces(run: list[Line], r: int, indent_style: bool = False,
-            edges: tuple[list[bool], list[bool]] | None = None) -> list[Block]:
+def _pieces(run: list[Line], r: int, indent_style: bool,
+            edges: tuple[list[bool], list[bool]] | None) -> list[Block]:
     """Cut one run into paragraph pieces at indents (and short lines, on pages that do not
-    indent); ``edges``: the run's :func:`_edges` when the caller has them."""
+    indent); ``edges``: the run's :func:`_edges` (None for a one-line run)."""
     if run[0].vertical:
         return [piece_block(run, r, opens=True, closes=True)]
     if len(run) == 1:
         return [piece_block(run, r, opens=True, closes=not indent_style)]
-    indented, short = _edges(run) if edges is None else edges
+    indented, short = edges
     if indent_style:
         short = [i + 1 < len(run) and indented[i + 1] for i in range(len(run))]
     out: list[Block] = []

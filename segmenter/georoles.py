@@ -63,7 +63,8 @@ _DATE_RE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 def classify_geometry(page: Page) -> None:
     size0 = body_size(page.lines)
     _split_line_roles(page)
-    # each block's box, taken once: nothing here changes a block's lines (until _cut_jumps)
+    # each block's box, taken once (Block.bbox is computed on each call): nothing here changes
+    # a block's lines until _cut_jumps
     boxes = {id(b): b.bbox for b in page.blocks}
     _furniture(page, size0, boxes)
     images = [g.bbox for g in page.graphics if g.kind is GraphicKind.IMAGE]
@@ -80,10 +81,10 @@ def classify_geometry(page: Page) -> None:
             b.role = Role.CREDIT
         elif len(b.lines) <= 2 and _is_byline(b.text, b.lines[0].conf is not None):
             b.role = Role.BYLINE
-        elif _near_image(b, images, size0, boxes=boxes) \
+        elif _near_image(b, images, size0, boxes) \
                 and (ratio <= CAPTION_MAX_RATIO or lexicon.CAPTION_START_RE.match(t)):
             b.role = Role.CAPTION
-        elif ratio <= CAPTION_MAX_RATIO and _near_image(b, images, size0, CAPTION_FAR_GAP_EM, page.blocks, boxes):
+        elif ratio <= CAPTION_MAX_RATIO and _near_image(b, images, size0, boxes, CAPTION_FAR_GAP_EM, page.blocks):
             b.role = Role.CAPTION
     _toc(page, boxes)
     _cut_jumps([b for b in page.blocks if b.role in (Role.BODY, Role.JUMP)])
@@ -99,26 +100,25 @@ def _is_byline(text: str, ocr: bool) -> bool:
     return ocr and bool(lexicon.BYLINE_SOLID_RE.fullmatch(t))
 
 
-def _toc(page: Page, boxes: dict[int, BBox] | None = None) -> None:
+def _toc(page: Page, boxes: dict[int, BBox]) -> None:
     """本期导读 and the entries under it (each ends with a page reference).  ``boxes``: the
-    blocks' boxes by id, when the caller took them."""
+    blocks' boxes by id."""
     for t in page.blocks:
         if not lexicon.TOC_TITLE_RE.fullmatch(drop_cjk_spaces(t.text.strip())):
             continue
-        box = (lambda b: b.bbox) if boxes is None else (lambda b: boxes[id(b)])
         t.role = Role.TOC
-        tb = box(t)
+        tb = boxes[id(t)]
         bottom = tb.y1
         size = t.size or 10.0
-        below = sorted((b for b in page.blocks if box(b).y0 >= tb.y1 - 1 and box(b).x_overlap(tb) > 0
-                        and b.role is not Role.JUMP), key=lambda b: box(b).y0)
+        below = sorted((b for b in page.blocks if boxes[id(b)].y0 >= tb.y1 - 1 and boxes[id(b)].x_overlap(tb) > 0
+                        and b.role is not Role.JUMP), key=lambda b: boxes[id(b)].y0)
         for b in below:              # the entries follow each other without a wider gap
-            if box(b).y0 - bottom > TOC_GAP_EM * size:
+            if boxes[id(b)].y0 - bottom > TOC_GAP_EM * size:
                 break
             refs = len(_TOC_REF_RE.findall(b.text))
             if refs and refs * TOC_CHARS_PER_REF >= len(drop_cjk_spaces(b.text)):
                 b.role = Role.TOC
-                bottom = max(bottom, box(b).y1)
+                bottom = max(bottom, boxes[id(b)].y1)
 
 
 def _split_line_roles(page: Page) -> None:
@@ -169,14 +169,13 @@ def _sub(b: Block, lines) -> Block:
     return piece_block(lines, b.run, b.opens, b.closes)
 
 
-def _near_image(b: Block, images, size0: float, gap_em: float = CAPTION_GAP_EM,
-                blocks: list[Block] | None = None, boxes: dict[int, BBox] | None = None) -> bool:
+def _near_image(b: Block, images, size0: float, boxes: dict[int, BBox], gap_em: float = CAPTION_GAP_EM,
+                blocks: list[Block] | None = None) -> bool:
     """Is ``b`` under (or over) a photo within ``gap_em``; with ``blocks``, also with none of
-    them in the band between.  ``boxes``: the blocks' boxes by id, when the caller took them."""
+    them in the band between.  ``boxes``: the blocks' boxes by id."""
     if not images:
         return False
-    box = (lambda o: o.bbox) if boxes is None else (lambda o: boxes[id(o)])
-    bb = box(b)
+    bb = boxes[id(b)]
     gap = gap_em * size0
     for im in images:
         if bb.x_overlap(im) < 0.5 * min(bb.width, im.width):
@@ -187,19 +186,18 @@ def _near_image(b: Block, images, size0: float, gap_em: float = CAPTION_GAP_EM,
             y0, y1 = bb.y1, im.y0
         else:
             continue
-        if blocks is None or not any(o is not b and box(o).y0 < y1 - 1 and box(o).y1 > y0 + 1
-                                     and box(o).x_overlap(bb) > 0 for o in blocks):
+        if blocks is None or not any(o is not b and boxes[id(o)].y0 < y1 - 1 and boxes[id(o)].y1 > y0 + 1
+                                     and boxes[id(o)].x_overlap(bb) > 0 for o in blocks):
             return True
     return False
 
 
-def _furniture(page: Page, size0: float, by_id: dict[int, BBox] | None = None) -> None:
+def _furniture(page: Page, size0: float, by_id: dict[int, BBox]) -> None:
     """Masthead / running head above the top rule, folio below the foot rule.  ``by_id``:
-    the blocks' boxes by id, when the caller took them."""
+    the blocks' boxes by id."""
     if not page.blocks:
         return
-    # Block.bbox is computed on each call: taken once here
-    boxes = [b.bbox for b in page.blocks] if by_id is None else [by_id[id(b)] for b in page.blocks]
+    boxes = [by_id[id(b)] for b in page.blocks]
     x0 = min(bb.x0 for bb in boxes)
     x1 = max(bb.x1 for bb in boxes)
     wide = [g.bbox for g in page.graphics if g.kind is GraphicKind.RULE and g.horizontal
@@ -226,7 +224,7 @@ def _furniture(page: Page, size0: float, by_id: dict[int, BBox] | None = None) -
     masthead = any(b.size >= biggest and lexicon.PAPER_NAME_RE.match(drop_cjk_spaces(b.text))
                    for b in furniture) or any(lexicon.MASTHEAD_RE.search(b.text) for b in furniture)
     for b in furniture:
-        bb = b.bbox if by_id is None else by_id[id(b)]
+        bb = by_id[id(b)]
         b.role = Role.MASTHEAD if masthead and (top is None or bb.y1 <= top + 0.5) else Role.FOLIO
         m = _PRINTED_RE.search(drop_cjk_spaces(b.text))
         if m and page.printed is None:

@@ -357,7 +357,7 @@ def reference_runs(page, lines, boxes):
         if best is None:
             continue
         cost, up = best
-        if G._rule_between(page, up.bbox, ln.bbox):
+        if G._rule_between(G._separators(page), up.bbox, ln.bbox):
             continue
         prior = taken.get(id(up))
         if prior is not None and prior[0] <= cost:

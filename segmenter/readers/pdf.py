@@ -246,7 +246,7 @@ _FOURTH = itemgetter(3)
 
 def _extract_trace(trace: list[dict], number: int, width: float, height: float) -> _Extraction | None:
     """What _extract takes from the rawdict, from ``page.get_texttrace()`` instead (the same
-    characters and boxes for 40 % less time: no dict per character).  None when the page needs
+    characters and boxes, no dict per character: 5.2 against 7.3 ms/page on synth pages).  None when the page needs
     the rawdict: text not set left to right (rotated lines are built from PyMuPDF's lines),
     vertical writing mode, or ligatures MuPDF would expand.
 

@@ -4,7 +4,8 @@
 Coordinates are PDF points, y downwards, in the frame PyMuPDF's text extraction uses: the
 unrotated page, origin at the top-left corner of the crop box (:func:`page_size` gives its
 width and height).  ``page.get_text()``, ``page.get_texttrace()``, ``page.get_cdrawings()``,
-``page.get_image_info()`` and ``fz_run_page`` with the page's derotation matrix all report in this frame, so text lines and graphics line up whatever the page rotation.
+``page.get_image_info()`` and ``fz_run_page`` with the page's derotation matrix all report in
+this frame, so text lines and graphics line up whatever the page rotation.
 
 MuPDF prints its own errors and warnings (on stdout) unless told not to; :func:`quiet_mupdf`
 turns that off and :func:`open_pdf` calls it, so no MuPDF noise reaches the user.
