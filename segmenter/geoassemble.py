@@ -410,13 +410,6 @@ def _union(blocks: list[Block]) -> BBox:
 
 # --- ownership --------------------------------------------------------------------------
 
-def _overlaps_above(upper: BBox, lower: BBox, head: bool = False) -> bool:
-    """``upper`` covers enough of ``lower``'s width to be in its column (a head also when the
-    lower unit is wider than it: a short centred headline over its columns)."""
-    ov = upper.x_overlap(lower)
-    return ov >= ABOVE_OVERLAP_SHARE * lower.width or (head and ov >= 0.5 * upper.width)
-
-
 def _nearest_above(bb: BBox, candidates: list[_Unit], me: _Unit) -> _Unit | None:
     best, best_y1 = None, 0.0
     limit = bb.y0 + 2
@@ -426,7 +419,8 @@ def _nearest_above(bb: BBox, candidates: list[_Unit], me: _Unit) -> _Unit | None
         ub = u.bbox
         if ub.y1 > limit or u is me:
             continue
-        # _overlaps_above(ub, bb, u.kind == "head"), written out: the loop is hot
+        # in bb's column: covering ABOVE_OVERLAP_SHARE of its width (a head also half its own
+        # width: a short centred headline over its columns); the overlap written out (hot loop)
         ov = (ub.x1 if ub.x1 < x1 else x1) - (ub.x0 if ub.x0 > x0 else x0)
         if ov < 0.0:
             ov = 0.0
@@ -440,11 +434,10 @@ def _nearest_above(bb: BBox, candidates: list[_Unit], me: _Unit) -> _Unit | None
 def _rule_y_between(page: Page, top: float, bottom: float, bb: BBox) -> bool:
     lo, hi = top - 0.5, bottom + 0.5
     for g in page.graphics:
-        if g.kind is not GraphicKind.RULE:
+        if g.kind is not GraphicKind.RULE or not g.horizontal:
             continue
         r = g.bbox
-        if r.x1 - r.x0 >= r.y1 - r.y0 and lo <= (r.y0 + r.y1) / 2 <= hi \
-                and r.x_overlap(bb) >= 0.5 * bb.width:          # a horizontal rule (r.cy)
+        if lo <= r.cy <= hi and r.x_overlap(bb) >= 0.5 * bb.width:
             return True
     return False
 
@@ -458,7 +451,7 @@ def _own_from_above(page: Page, heads: list[_Unit], units: list[_Unit], size0: f
     for u in order:
         if u.owner is not None:
             continue
-        above, score, gap = _owner_from_above(page, u, heads, units, size0, seen)
+        above, score, gap = _owner_from_above(page, u, seen, size0)
         if above is not None and above.kind == "head":
             u.owner = above                  # right under its headline
             continue
@@ -532,10 +525,12 @@ def _level_neighbour(page: Page, u: _Unit, units: list[_Unit], size0: float) -> 
 
 
 class _Sight:
-    """What :func:`_owner_from_above` looks at, for many units: all heads and units, the
-    text ones (no figures), and per box the ones that are not vertical (in that order)."""
+    """What :func:`_owner_from_above` looks at, for many units: the units, all heads and
+    units, the text ones (no figures), and per box the ones that are not vertical (in that
+    order)."""
 
     def __init__(self, heads: list[_Unit], units: list[_Unit]):
+        self.units = units
         self.all = heads + units
         self.texts = [x for x in self.all if x.kind != "figure"]
         self.by_box: dict[int, list[_Unit]] = {}
@@ -544,12 +539,10 @@ class _Sight:
                 self.by_box.setdefault(x.box, []).append(x)
 
 
-def _owner_from_above(page: Page, u: _Unit, heads: list[_Unit], units: list[_Unit],
-                      size0: float, seen: _Sight | None = None) -> tuple[_Unit | None, float, float]:
+def _owner_from_above(page: Page, u: _Unit, seen: _Sight, size0: float) -> tuple[_Unit | None, float, float]:
     """The head or owned unit right above ``u`` in its column (photos looked through), its
     score and the white gap to it; None when a rule, a gap or other text cuts the column.
-    ``seen``: heads and units sorted for the look-ups, when the caller has them."""
-    seen = seen or _Sight(heads, units)
+    ``seen``: the round's heads and units, sorted for the look-ups."""
     probe = u.bbox
     cands = seen.by_box.get(u.box, [])   # u itself among them: _nearest_above skips it
     while True:
@@ -561,7 +554,7 @@ def _owner_from_above(page: Page, u: _Unit, heads: list[_Unit], units: list[_Uni
             return None, 1.0, 0.0
         if above.kind == "head" and (
                 not _band_clear(above, probe, seen.texts)
-                or _white_below(above.bbox, probe, units) > HEAD_REACH_EM * size0):
+                or _white_below(above.bbox, probe, seen.units) > HEAD_REACH_EM * size0):
             # text of another column grid between a head and a run far below it, or a wide
             # white band: the run starts a module of its own (photos under a head are looked past)
             return None, 1.0, 0.0

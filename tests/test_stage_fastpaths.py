@@ -347,11 +347,17 @@ def reference_union(blocks: list[Block]) -> BBox:
     return bb
 
 
-def reference_nearest_above(bb, candidates, me):
+def reference_overlaps_above(upper, lower, head=False):
+    """geoassemble._overlaps_above as it was (``upper`` in ``lower``'s column)."""
     from segmenter import geoassemble as A
+    ov = upper.x_overlap(lower)
+    return ov >= A.ABOVE_OVERLAP_SHARE * lower.width or (head and ov >= 0.5 * upper.width)
+
+
+def reference_nearest_above(bb, candidates, me):
     best = None
     for u in candidates:
-        if u is me or u.bbox.y1 > bb.y0 + 2 or not A._overlaps_above(u.bbox, bb, u.kind == "head"):
+        if u is me or u.bbox.y1 > bb.y0 + 2 or not reference_overlaps_above(u.bbox, bb, u.kind == "head"):
             continue
         if best is None or u.bbox.y1 > best.bbox.y1:
             best = u
