@@ -5,7 +5,9 @@ Targets (issue #3, PDFs):
     (read -> layout -> roles -> assemble -> render XML, through ``pipeline.plan`` /
     ``pipeline.segment_edition`` and ``export.render``; no process start-up);
   * <= 3x the time of PyMuPDF's bare ``page.get_text("rawdict")`` on the same pages
-    (the baseline, measured in the same run: open the PDF, get_text("rawdict") on every page);
+    (the baseline, measured in the same run, interleaved, in a process that imported only
+    PyMuPDF: open the PDF, get_text("rawdict") on every page; the verdict is the median of
+    each segmenter pass over the baseline pass just before it);
   * memory flat over a 200-page edition: the peak RSS of a child process segmenting 200
     pages is less than 25 % above that of one segmenting 50 pages.
 

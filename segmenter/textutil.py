@@ -38,7 +38,9 @@ def is_han(ch: str) -> bool:
     return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0x20000 <= o <= 0x3FFFF or 0xF900 <= o <= 0xFAFF
 
 
-_CJK_SPACE_RE = re.compile(r"(?<=\S)[ \t\u3000\u00a0]+(?=\S)")
+#: the spaces drop_cjk_spaces removes between CJK characters
+_CJK_SPACES = " \t\u3000\u00a0"
+_CJK_SPACE_RE = re.compile(rf"(?<=\S)[{_CJK_SPACES}]+(?=\S)")
 
 
 def drop_cjk_spaces(text: str) -> str:
@@ -47,7 +49,7 @@ def drop_cjk_spaces(text: str) -> str:
     Such spaces come from the extraction of justified lines and never mean anything in
     body text.  Spaces next to Latin letters or digits are kept ("AI 进" stays as printed).
     """
-    if " " not in text and "\u3000" not in text and "\t" not in text and "\u00a0" not in text:
+    if not any(c in text for c in _CJK_SPACES):
         return text                  # nothing _CJK_SPACE_RE could match (most lines)
 
     def repl(m: re.Match[str]) -> str:
