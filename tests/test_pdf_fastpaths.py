@@ -17,27 +17,10 @@ import pytest
 from segmenter.containers import BBox, GraphicKind
 from segmenter.readers import pdf as reader
 from segmenter.readers import pdfdoc
+from test_pdfdoc import one_page_pdf
 
 
 # ----------------------------------------------------------------------------- helpers
-
-def hand_pdf(content: bytes, resources: bytes = b"<< >>", extra: list[bytes] = (), page_extra: bytes = b"") -> bytes:
-    """A one-page PDF written byte by byte: catalog 1, pages 2, page 3, content 4, extra 5…"""
-    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources " + resources
-            + page_extra + b" /Contents 4 0 R >>",
-            b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream", *extra]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objs, start=1):
-        offsets.append(len(out))
-        out += f"{i} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{off:010d} 00000 n \n".encode() for off in offsets)
-    out += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
-
 
 def first_page(data: bytes):
     doc = pymupdf.open(stream=data, filetype="pdf")
@@ -53,11 +36,11 @@ INLINE_IMAGE = b"q 100 0 0 80 72 500 cm BI /W 2 /H 2 /CS /G /BPC 8 ID \x00\xff\x
 # ----------------------------------------------------------------------------- image pass
 
 def test_image_pass_is_skipped_only_where_no_image_can_be_drawn():
-    doc, page = first_page(hand_pdf(TEXT, FONT, [HELV]))
+    doc, page = first_page(one_page_pdf(TEXT, FONT, [HELV]))
     assert not pdfdoc._may_draw_images(page) and page.get_image_info() == []
     # an inline image in the content: the pass runs and finds it ("BIG" in the text alone
     # is not the operator: BI must be followed by white space)
-    doc, page = first_page(hand_pdf(TEXT + b"\n" + INLINE_IMAGE, FONT, [HELV]))
+    doc, page = first_page(one_page_pdf(TEXT + b"\n" + INLINE_IMAGE, FONT, [HELV]))
     assert pdfdoc._may_draw_images(page) and len(page.get_image_info()) == 1
     assert [g.kind for g in pdfdoc.page_graphics(page, [])] == [GraphicKind.IMAGE]
     # an image XObject, a graphics state, an annotation, inherited resources: not looked into
@@ -66,9 +49,9 @@ def test_image_pass_is_skipped_only_where_no_image_can_be_drawn():
     pg.insert_image(pymupdf.Rect(50, 50, 250, 200), pixmap=pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 8, 8), 0))
     assert pdfdoc._may_draw_images(pg) and pdfdoc._image_boxes(pg)
     for res, extra in ((b"<< /ExtGState << /G0 << /ca 0.5 >> >> >>", b""), (FONT, b" /Annots []")):
-        doc, page = first_page(hand_pdf(TEXT, res, [HELV], extra))
+        doc, page = first_page(one_page_pdf(TEXT, res, [HELV], page_extra=extra))
         assert pdfdoc._may_draw_images(page)
-    doc, page = first_page(hand_pdf(TEXT, FONT, [HELV]).replace(b" /Resources << /Font", b" /X << /Font"))
+    doc, page = first_page(one_page_pdf(TEXT, FONT, [HELV]).replace(b" /Resources << /Font", b" /X << /Font"))
     assert pdfdoc._may_draw_images(page)
 
 

@@ -49,12 +49,13 @@ def stream(data: bytes, extra: bytes = b"") -> bytes:
 
 
 def one_page_pdf(content: bytes, resources: bytes = b"<< >>", extra_objects: list[bytes] = (),
-                 size=(595, 842)) -> bytes:
-    """Catalog 1, pages 2, page 3, content 4, then extra_objects from 5 on."""
+                 size=(595, 842), page_extra: bytes = b"") -> bytes:
+    """Catalog 1, pages 2, page 3, content 4, then extra_objects from 5 on; ``page_extra``
+    goes into the page dictionary."""
     return hand_pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
                      b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
                      b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Resources " % size + resources
-                     + b" /Contents 4 0 R >>",
+                     + page_extra + b" /Contents 4 0 R >>",
                      stream(content), *extra_objects])
 
 
