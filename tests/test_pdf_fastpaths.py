@@ -279,7 +279,7 @@ def test_trace_line_hint_thresholds():
 
 
 @pytest.mark.parametrize("enabled", [True, False])
-def test_read_page_leaves_the_garbage_collector_as_it_found_it(tmp_path, enabled):
+def test_read_page_leaves_the_garbage_collector_as_it_found_it(tmp_path, enabled, monkeypatch):
     doc = pymupdf.open()
     doc.new_page().insert_text((72, 72), "Hello world, a line of text long enough to judge.", fontsize=11)
     path = tmp_path / "one.pdf"
@@ -292,7 +292,7 @@ def test_read_page_leaves_the_garbage_collector_as_it_found_it(tmp_path, enabled
         # an exception inside the extraction re-enables it too
         with pymupdf.open(path) as d:
             page = d[0]
-            page.get_texttrace = lambda *a, **k: (_ for _ in ()).throw(RuntimeError("broken"))
+            monkeypatch.setattr(reader, "run_page", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("broken")))
             with pytest.raises(RuntimeError):
                 reader._read_page(page, path, 1, 1)
         assert gc.isenabled() is enabled
@@ -391,3 +391,123 @@ def test_runs_match_the_plain_loop(odd):
         for boxes in ({}, {id(ln): G.box_key(page, ln.bbox) for ln in lines}):
             want = [[id(ln) for ln in run] for run in reference_runs(page, lines, boxes)]
             assert [[id(ln) for ln in run] for run in G._runs(page, lines, boxes)] == want
+
+
+# ----------------------------------------------------------------------------- one run of the content
+
+#: drawings of every shape get_cdrawings tells apart, under scaled, rotated and skewed
+#: matrices: rules, rectangles (re operators and closed three-line paths), a closed stroked
+#: quadrilateral, an open polyline, curves (c, v, y), dashes, several subpaths in one path,
+#: fill-and-stroke (B), grey, RGB, CMYK, white, half-transparent, and tiny dots
+DRAWINGS = b"""
+q 0 0 1 RG 1.5 w 50 800 m 400 800 l S Q
+q 2 0 0 2 0 0 cm 0.5 w 20 350 m 200 350 l S Q
+q 2 0 0 3 0 0 cm 0.5 w 20 200 m 200 200 l S 30 150 m 30 250 l S Q
+q 0 1 -1 0 500 100 cm 1 w 10 10 m 300 10 l S 0 0 100 50 re S Q
+q 1 0.2 0 1 0 0 cm 1 w 60 100 m 300 100 l S Q
+q 0.5 g 60 600 200 100 re f Q
+q 0 0 0 RG 2 w 60 450 m 260 450 l 260 550 l 60 550 l h S Q
+q 0 0 0 RG 1 w 300 450 m 500 460 l 490 560 l 310 550 l h S Q
+q 0 0 0 RG 1 w 300 300 m 500 300 l 500 400 l 300 400 l 300 300 l S Q
+q 1 0 0 RG 1 w 70 250 m 70 300 150 300 150 250 c 200 200 v 250 220 260 260 y S Q
+q 0 0 0 RG 1 w [3 2] 0 d 50 700 m 500 700 l S Q
+q 1 1 1 rg 50 50 400 20 re f Q
+q 0.2 0.3 0.4 0.1 k 300 600 150 120 re f Q
+q 0 0 0 1 K 2 w 300 760 m 500 760 l S 300 770 m 500 770 l S Q
+q 0 0 0 RG 1 w 60 150 m 200 150 l 60 160 m 200 160 l 60 170 m 200 170 l S Q
+q 0 0 0 RG 1 w 400 150 m 420 150 l 420 190 l 400 190 l h 450 150 m 500 150 l 500 190 l h S Q
+q 0.3 g 0 0 0 RG 100 50 m 300 50 l 300 90 l 100 90 l h B Q
+q /GS1 gs 0 g 300 200 100 50 re f Q
+q 0 0 0 RG 0.5 w 10 10 m 11 10 l S 12 12 1 1 re f Q
+"""
+DRAWINGS_RES = b"<< /ExtGState << /GS1 << /ca 0.5 /CA 0.5 >> >> /Font << /F1 5 0 R >> >>"
+PAINT_KEYS = ("rect", "type", "fill_opacity", "fill", "stroke_opacity", "color", "width", "items", "closePath")
+
+
+class _Recorder(pdfdoc._Collector):
+    """A collector that also notes what it was shown of each drawing."""
+
+    def __init__(self, w, h):
+        super().__init__(w, h)
+        self.shown = []
+
+    def visit(self, d):
+        self.shown.append({k: d.get(k) for k in PAINT_KEYS})
+        super().visit(d)
+
+
+def _drawings_pages():
+    for extra in (b"", b" /Rotate 90 /CropBox [20 30 580 800]", b" /Rotate 270"):
+        yield first_page(one_page_pdf(DRAWINGS + TEXT, DRAWINGS_RES, [HELV], page_extra=extra))
+
+
+def _collected(col):
+    return (col.h_pieces, col.v_pieces, col.boxes, col.fills)
+
+
+def test_graphics_device_reports_each_drawing_as_get_cdrawings_does(synth_pdf):
+    """_GraphicsDevice (on the display list run_page builds) shows the collector every
+    drawing get_cdrawings shows it, with the same items, box, paint, width and closing, in
+    the same order (only the tiny ones it drops unseen), on rotated and cropped pages too."""
+    pages = [p for _, p in _drawings_pages()]
+    with pymupdf.open(synth_pdf) as doc:
+        for page in pages + list(doc):
+            w, h = pdfdoc.page_size(page)
+            want = _Recorder(w, h)
+            page.get_cdrawings(callback=want)
+            got = _Recorder(w, h)
+            dev = pdfdoc._GraphicsDevice(got)
+            pdfdoc._run_derotated(page, lambda dl: pdfdoc._run(dl, dev), display_list=True)
+            tiny = pdfdoc.MIN_PIECE_LENGTH
+            shown = [d for d in want.shown if d["rect"][2] - d["rect"][0] >= tiny or d["rect"][3] - d["rect"][1] >= tiny]
+            assert got.shown == shown and len(shown) > 0
+            assert _collected(got) == _collected(want) and got.seen == want.seen
+    first = _Recorder(*pdfdoc.page_size(pages[0]))
+    pages[0].get_cdrawings(callback=first)
+    assert {it[0] for d in first.shown for it in d["items"]} == {"l", "c", "re", "qu"}
+    assert {d["width"] for d in first.shown if d["type"] == "s"} >= {1.0, 2.0, 1.2247449159622192}
+
+
+def test_run_page_gives_the_trace_drawings_and_images_of_three_runs(synth_pdf, tmp_path):
+    """One interpretation (run_page) gives page.get_texttrace() exactly, the collector
+    get_cdrawings fills, and the image boxes get_image_info finds."""
+    from test_pdfdoc import _images_pdf
+    with pymupdf.open(synth_pdf) as doc, pymupdf.open(_images_pdf(tmp_path)) as imgs:
+        for page in [p for _, p in _drawings_pages()] + list(doc) + list(imgs):
+            run = pdfdoc.run_page(page)
+            assert run.trace == page.get_texttrace()
+            want = pdfdoc._Collector(*pdfdoc.page_size(page))
+            page.get_cdrawings(callback=want)
+            assert _collected(run.drawings) == _collected(want)
+            boxes = [tuple(round(v, 3) for v in i["bbox"]) for i in page.get_image_info()]
+            assert [tuple(round(v, 3) for v in b) for b in run.images] == boxes
+
+
+def test_run_page_hands_crowded_pages_to_pymupdfs_devices(monkeypatch):
+    """DEVICE_MAX_PATHS: past it, the display list's graphics pass stops and the drawings
+    come from get_cdrawings; SINGLE_RUN_MAX_CONTENT_BYTES: past it, no display list at all.
+    Either way the graphics are the same."""
+    assert (pdfdoc.DEVICE_MAX_PATHS, pdfdoc.SINGLE_RUN_MAX_CONTENT_BYTES) == (1000, 512 * 1024)
+    pages = [p for _, p in _drawings_pages()]
+    want = [pdfdoc.page_graphics(p, []) for p in pages]
+    calls = []
+    real = pymupdf.Page.get_cdrawings
+    monkeypatch.setattr(pymupdf.Page, "get_cdrawings", lambda self, **kw: calls.append(1) or real(self, **kw))
+    assert [pdfdoc.page_graphics(p, []) for p in pages] == want and not calls
+    dev = pdfdoc._GraphicsDevice(pdfdoc._Collector(595, 842))
+    pdfdoc._run_derotated(pages[0], lambda dl: pdfdoc._run(dl, dev), display_list=True)
+    n = dev.paths                                                 # fills and strokes (B is both)
+    assert n == 24
+    monkeypatch.setattr(pdfdoc, "DEVICE_MAX_PATHS", n)           # all of them: still one run
+    assert [pdfdoc.page_graphics(p, []) for p in pages] == want and not calls
+    monkeypatch.setattr(pdfdoc, "DEVICE_MAX_PATHS", n - 1)       # one more: handed over
+    assert [pdfdoc.page_graphics(p, []) for p in pages] == want and len(calls) == 3
+    monkeypatch.setattr(pdfdoc, "DEVICE_MAX_PATHS", 1000)
+    size = pdfdoc._content_bytes(pages[0])
+    monkeypatch.setattr(pdfdoc, "SINGLE_RUN_MAX_CONTENT_BYTES", size - 1)
+    traced = []
+    real_trace = pymupdf.Page.get_texttrace
+    monkeypatch.setattr(pymupdf.Page, "get_texttrace", lambda self: traced.append(1) or real_trace(self))
+    assert [pdfdoc.page_graphics(p, []) for p in pages] == want and len(calls) == 6 and len(traced) == 3
+    monkeypatch.setattr(pdfdoc, "SINGLE_RUN_MAX_CONTENT_BYTES", size)
+    assert pdfdoc.page_graphics(pages[0], []) == want[0] and len(traced) == 3

@@ -1,8 +1,10 @@
 """Born-digital PDF reader: characters with positions and fonts → :class:`Line` objects.
 
-Characters come from ``page.get_texttrace()`` (tuples, no Python dict per character: the
-read costs less than a bare ``get_text("rawdict")``), or from the rawdict on pages the trace
-cannot serve alike (rotated text, vertical writing mode, ligatures MuPDF expands).
+Characters come from the text trace (what ``page.get_texttrace()`` gives: tuples, no Python
+dict per character, so the read costs less than a bare ``get_text("rawdict")``), taken with
+the page's drawings and images from one interpretation of its content
+(:func:`pdfdoc.run_page`), or from the rawdict on pages the trace cannot serve alike
+(rotated text, vertical writing mode, ligatures MuPDF expands).
 
 Lines are rebuilt from characters by geometry (baseline, size, horizontal gaps), never from
 the PDF's drawing order or from PyMuPDF's block structure (which depends on how the PDF
@@ -34,7 +36,7 @@ from ..containers import BBox, GraphicKind, Line, Page, _bbox
 from ..errors import InputError
 from ..settings import Settings
 from ..textutil import is_cjk
-from .pdfdoc import open_pdf, page_graphics, page_size, text_layer_problem
+from .pdfdoc import graphics_of, open_pdf, page_size, run_page, text_layer_problem
 
 __all__ = ["read_pdf"]
 
@@ -142,7 +144,9 @@ def _read_page(fp, path: Path, number: int, index: int) -> Page:
     gc.disable()
     try:
         width, height = page_size(fp)
-        ex = _extract_trace(fp.get_texttrace(), number, width, height)
+        run = run_page(fp)          # text trace, drawings and images from one interpretation
+        ex = _extract_trace(run.trace, number, width, height)
+        run.trace = []
         if ex is None:
             ex = _extract(fp.get_text("rawdict", flags=flags), number)
     finally:
@@ -153,7 +157,7 @@ def _read_page(fp, path: Path, number: int, index: int) -> Page:
     if problem:
         raise InputError(problem)
     # line boxes (a block of PyMuPDF's can span a photo beside its column): no second extraction
-    graphics = page_graphics(fp, ex.text_boxes)
+    graphics = graphics_of(fp, run.drawings, run.images, ex.text_boxes)
     walls = [g.bbox for g in graphics if g.kind is GraphicKind.RULE and not g.horizontal]
     lines = _lines(ex.chars, number, walls) + ex.rotated
     page = Page(number=number, path=str(path), name=path.name, kind="pdf", lines=lines,

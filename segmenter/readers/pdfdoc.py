@@ -4,8 +4,9 @@
 Coordinates are PDF points, y downwards, in the frame PyMuPDF's text extraction uses: the
 unrotated page, origin at the top-left corner of the crop box (:func:`page_size` gives its
 width and height).  ``page.get_text()``, ``page.get_texttrace()``, ``page.get_cdrawings()``,
-``page.get_image_info()`` and ``fz_run_page`` with the page's derotation matrix all report in
-this frame, so text lines and graphics line up whatever the page rotation.
+``page.get_image_info()`` and a run of the page's content (or of a display list of it) with
+its rotation set to 0 all report in this frame, so text lines and graphics line up whatever
+the page rotation.
 
 MuPDF prints its own errors and warnings (on stdout) unless told not to; :func:`quiet_mupdf`
 turns that off and :func:`open_pdf` calls it, so no MuPDF noise reaches the user.
@@ -14,20 +15,24 @@ turns that off and :func:`open_pdf` calls it, so no MuPDF noise reaches the user
 from __future__ import annotations
 
 import re
+import struct
 import unicodedata
 from collections import Counter
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pymupdf
+from pymupdf import extra as _extra
+from pymupdf import mupdf as _mupdf
 
 from ..containers import BBox, Graphic, GraphicKind
 from ..errors import InputError
 from ..settings import Settings
 
-__all__ = ["open_pdf", "page_graphics", "page_size", "text_layer_problem", "garbled_reason",
-           "image_share", "quiet_mupdf", "DEFAULT_MAX_PDF_BYTES"]
+__all__ = ["open_pdf", "page_graphics", "graphics_of", "run_page", "PageRun", "page_size", "text_layer_problem",
+           "garbled_reason", "image_share", "quiet_mupdf", "DEFAULT_MAX_PDF_BYTES"]
 
 #: size limit of open_pdf when no limit is passed: the setting's default, one value for
 #: one limit (see Settings.max_pdf_bytes for why)
@@ -179,6 +184,19 @@ MAX_PIECES = 20_000
 #: still reported): MuPDF needs about 4 µs a drawing even to skip it, and an 8 MB stream holds
 #: 300,000 drawings or more; a text-heavy newspaper page's stream is under 1 MB
 MAX_VECTOR_CONTENT_BYTES = 8 * 1024 * 1024
+
+#: a run of the page's content through _GraphicsDevice (Python callbacks) stops at this many
+#: paths, and the drawings are taken from ``page.get_cdrawings()`` instead: a callback costs
+#: ~4.4 µs a path more than PyMuPDF's C++ device (100,000 dots: 0.73 against 0.29 s), and
+#: the C++ device costs one more interpretation of the content (~3 ms a synth page), so
+#: past about a thousand paths the second run is the cheaper one.  Newspaper pages draw
+#: tens to a few hundred (synth pages 6-11 paths; maps, charts and vector ads thousands)
+DEVICE_MAX_PATHS = 1000
+#: pages whose content streams are larger than this are not interpreted into a display list
+#: but run three times (text, drawings, images) by PyMuPDF's own devices: storing and
+#: replaying a list of 100,000 drawings costs more (0.46 against 0.29 s a page) than the
+#: interpretation it saves; a synth page's content is 5-8 KB, a text-heavy page's < 300 KB
+SINGLE_RUN_MAX_CONTENT_BYTES = 512 * 1024
 
 _KIND_ORDER = {k: i for i, k in enumerate(GraphicKind)}
 
@@ -389,14 +407,18 @@ def page_graphics(page: pymupdf.Page, text_boxes: list[BBox] | list[tuple[float,
 
     White fills and strokes and page-sized frames, fills and images are left out.  Tiny
     drawings are skipped; at most MAX_DRAWINGS drawings are examined, and none on a page
-    whose content streams exceed MAX_VECTOR_CONTENT_BYTES."""
+    whose content streams exceed MAX_VECTOR_CONTENT_BYTES.  (This runs the page's content
+    once, for its drawings and images; :func:`run_page` gives them together with the text.)"""
+    run = run_page(page)
+    return graphics_of(page, run.drawings, run.images, text_boxes)
+
+
+def graphics_of(page: pymupdf.Page, drawings: _Collector | None, images: list[tuple[float, float, float, float]],
+                text_boxes: list[BBox] | list[tuple[float, float, float, float]] | None = None) -> list[Graphic]:
+    """:func:`page_graphics` from what a run of the page's content collected: its drawings
+    (None: not looked at) and the boxes of the images it drew."""
     width, height = page_size(page)
-    col = _Collector(width, height)
-    if _content_bytes(page) <= MAX_VECTOR_CONTENT_BYTES:
-        try:
-            page.get_cdrawings(callback=col)
-        except Exception:
-            pass  # a broken content stream: keep what was collected before it
+    col = drawings if drawings is not None else _Collector(width, height)
     found: list[tuple[GraphicKind, BBox]] = []
     found += [(GraphicKind.RULE, b) for b in _merge_pieces(col.h_pieces, True)]
     found += [(GraphicKind.RULE, b) for b in _merge_pieces(col.v_pieces, False)]
@@ -406,7 +428,7 @@ def page_graphics(page: pymupdf.Page, text_boxes: list[BBox] | list[tuple[float,
             text_boxes = _text_line_boxes(page)
         for f, tinted in zip(col.fills, _with_text(col.fills, text_boxes)):
             found.append((GraphicKind.BOX if tinted else GraphicKind.IMAGE, f))
-    for b in _image_boxes(page):
+    for b in _boxes(images):
         if min(b.width, b.height) >= IMAGE_MIN_SIDE and not col.page_sized(b.width, b.height):
             found.append((GraphicKind.IMAGE, b))
     out: set[Graphic] = set()
@@ -415,6 +437,100 @@ def page_graphics(page: pymupdf.Page, text_boxes: list[BBox] | list[tuple[float,
         if c is not None and max(c.width, c.height) > 0:
             out.add(Graphic(kind, c))
     return sorted(out, key=lambda g: (_KIND_ORDER[g.kind], g.bbox.y0, g.bbox.x0, g.bbox.y1, g.bbox.x1))
+
+
+@dataclass(slots=True)
+class PageRun:
+    """What one interpretation of a page's content gives: the text trace (as
+    ``page.get_texttrace()`` returns it), the drawings (None when the page's content is too
+    large to look at them, see MAX_VECTOR_CONTENT_BYTES) and the boxes of the drawn images."""
+    trace: list[dict]
+    drawings: _Collector | None
+    images: list[tuple[float, float, float, float]]
+
+
+def run_page(page: pymupdf.Page) -> PageRun:
+    """What ``page.get_texttrace()``, ``page.get_cdrawings()`` and an image pass give, for
+    one interpretation of the page's content instead of three: the content is interpreted
+    once into a MuPDF display list, which is replayed to the text trace device and to
+    :class:`_GraphicsDevice` (the interpretation, not the devices, is most of each one's
+    cost: get_cdrawings after get_texttrace is 8 M instructions a synth page, replaying the
+    list to _GraphicsDevice under 1 M).
+
+    Pages whose content is larger than SINGLE_RUN_MAX_CONTENT_BYTES, and pages drawing
+    more than DEVICE_MAX_PATHS paths, take PyMuPDF's own devices for the drawings (its C++
+    line-art device on a second run), which are cheaper there.  An error in the content
+    stream raises, as get_texttrace does; one while collecting graphics keeps what was
+    collected before it."""
+    width, height = page_size(page)
+    size = _content_bytes(page)
+    trace: list[dict] = []
+    if size > SINGLE_RUN_MAX_CONTENT_BYTES:
+        trace = page.get_texttrace()
+        images = _drawn_image_boxes(page) if _may_draw_images(page) else []
+        return PageRun(trace, _cdrawings(page, width, height, size), images)
+    dev = _GraphicsDevice(_Collector(width, height) if size <= MAX_VECTOR_CONTENT_BYTES else None)
+    images = dev
+
+    def replay(dl) -> None:
+        nonlocal images
+        tdev = _extra.JM_new_texttrace_device(trace)
+        tdev.ptm = _mupdf.FzMatrix(1, 0, 0, -1, 0, _mupdf.fz_bound_page(page.this).y1)   # as get_texttrace
+        _mupdf.fz_run_display_list(dl, tdev, _mupdf.FzMatrix(), _mupdf.FzRect(_mupdf.FzRect.Fixed_INFINITE),
+                                   _mupdf.FzCookie())
+        _mupdf.fz_close_device(tdev)
+        _run(dl, dev)
+        if dev.too_many:                  # the images again, without the paths
+            images = _GraphicsDevice(None)
+            _run(dl, images)
+
+    _run_derotated(page, replay, display_list=True)
+    drawings = _cdrawings(page, width, height, size) if dev.too_many else dev.drawings
+    return PageRun(trace, drawings, images.images)
+
+
+def _cdrawings(page: pymupdf.Page, width: float, height: float, size: int) -> _Collector | None:
+    """The page's drawings through ``page.get_cdrawings()`` (None when its content is larger
+    than MAX_VECTOR_CONTENT_BYTES)."""
+    if size > MAX_VECTOR_CONTENT_BYTES:
+        return None
+    col = _Collector(width, height)
+    try:
+        page.get_cdrawings(callback=col)
+    except Exception:
+        pass  # a broken content stream: keep what was collected before it
+    return col
+
+
+def _run_derotated(page: pymupdf.Page, work, display_list: bool) -> None:
+    """Call ``work`` with the page (or a display list of it) in the unrotated frame:
+    PyMuPDF's own extractions set a rotated page's rotation to 0 (in memory) while they run."""
+    rotation = page.rotation
+    if rotation:
+        page.set_rotation(0)
+    try:
+        work(_mupdf.fz_new_display_list_from_page(page.this) if display_list else page.this)
+    finally:
+        if rotation:
+            page.set_rotation(rotation)
+
+
+def _run(what, dev: "_GraphicsDevice") -> None:
+    """Run a page or a display list through ``dev`` (identity matrix, nothing clipped; the
+    device's cookie can stop it).  An error keeps what the device collected before it."""
+    try:
+        if isinstance(what, _mupdf.FzDisplayList):
+            _mupdf.fz_run_display_list(what, dev, _mupdf.FzMatrix(), _mupdf.FzRect(_mupdf.FzRect.Fixed_INFINITE),
+                                       dev.cookie)
+        else:
+            _mupdf.fz_run_page(what, dev, _mupdf.FzMatrix(), dev.cookie)
+        _mupdf.fz_close_device(dev)
+    except Exception:
+        pass
+
+
+def _boxes(images: list[tuple[float, float, float, float]]) -> list[BBox]:
+    return [BBox(x0, y0, x1, y1) for x0, y0, x1, y1 in images if x1 > x0 and y1 > y0]
 
 
 def _with_text(fills: list[BBox], text_boxes: list[BBox] | list[tuple[float, float, float, float]]) -> list[bool]:
@@ -455,7 +571,7 @@ _INLINE_IMAGE_RE = re.compile(rb"BI\s")
 def _may_draw_images(page: pymupdf.Page) -> bool:
     """False only when the page certainly draws no image: no annotations, its own resources
     (not inherited) hold none of _IMAGE_RESOURCES and no Type 3 font, and its content has no
-    inline image.  Then the image pass (a run of the page's content through _ImageDevice,
+    inline image.  Then the image pass (a run of the page's content through _GraphicsDevice without paths,
     about a fifth of the time of get_text("rawdict")) is skipped; anything else runs it."""
     doc = page.parent
     if not doc.is_pdf:
@@ -479,55 +595,227 @@ def _may_draw_images(page: pymupdf.Page) -> bool:
         return True
 
 
-class _ImageDevice(pymupdf.mupdf.FzDevice2):
-    """A MuPDF device that only notes where images are drawn (images and image masks, the
-    two kinds ``page.get_image_info()`` reports): the box of the unit square under the
-    image's matrix.  ``get_image_info`` builds a text page with images for this, that is
-    extracts all the page's text again (twice the time of this device on a synth page)."""
+def _f32(v: float) -> float:
+    """``v`` rounded to single precision, as MuPDF's C code stores it."""
+    return struct.unpack("f", struct.pack("f", v))[0]
+
+
+class _PathWalker(_mupdf.FzPathWalker2):
+    """A path's items as ``page.get_cdrawings()`` reports them (PyMuPDF's line-art device,
+    rebuilt on MuPDF's path walker): ("l", p, q) lines, ("c", p, c1, c2, q) curves, a closed
+    run of three lines along the axes as one ("re", rect, orientation), a closed run of four
+    stroked lines as one ("qu", (ul, ur, ll, lr)); points in page coordinates (single
+    precision, as MuPDF computes them); ``rect`` the box of the points (the first move and
+    the ends of lines and curves, as the device counts them)."""
 
     def __init__(self):
         super().__init__()
+        self.use_virtual_moveto()
+        self.use_virtual_lineto()
+        self.use_virtual_curveto()
+        self.use_virtual_closepath()
+
+    def walk(self, path, ctm, stroked: bool) -> None:
+        self.ctm, self.stroked = ctm, stroked
+        self.items: list[tuple] = []
+        self.rect: list[float] | None = None       # None: MuPDF's infinite rectangle (no move yet)
+        self.last = self.first = (0.0, 0.0)
+        self.havemove = False
+        self.lines = 0                             # consecutive lines
+        self.close_path: bool | None = None
+        _mupdf.fz_walk_path(_mupdf.FzPath(_mupdf.ll_fz_keep_path(path)), self, self.m_internal)
+
+    def _point(self, x: float, y: float) -> tuple[float, float]:
+        p = _mupdf.ll_fz_transform_point_xy(x, y, self.ctm)
+        return (p.x, p.y)
+
+    def _include(self, p: tuple[float, float]) -> None:
+        r = self.rect
+        if r is not None:
+            if p[0] < r[0]:
+                r[0] = p[0]
+            if p[0] > r[2]:
+                r[2] = p[0]
+            if p[1] < r[1]:
+                r[1] = p[1]
+            if p[1] > r[3]:
+                r[3] = p[1]
+
+    def moveto(self, ctx, x, y):
+        p = self._point(x, y)
+        if self.rect is None:
+            self.rect = [p[0], p[1], p[0], p[1]]
+        self.last = self.first = p
+        self.havemove = True
+        self.lines = 0
+
+    def lineto(self, ctx, x, y):
+        p = self._point(x, y)
+        self._include(p)
+        self.items.append(("l", self.last, p))
+        self.last = p
+        self.lines += 1
+        if self.lines == 4 and self.stroked:
+            self._quad()
+
+    def curveto(self, ctx, x1, y1, x2, y2, x3, y3):
+        self.lines = 0
+        p1, p2, p3 = self._point(x1, y1), self._point(x2, y2), self._point(x3, y3)
+        for p in (p1, p2, p3):
+            self._include(p)
+        self.items.append(("c", self.last, p1, p2, p3))
+        self.last = p3
+
+    def closepath(self, ctx):
+        if self.lines == 3 and self._rect():
+            return
+        self.lines = 0
+        if self.havemove:
+            if self.first != self.last:
+                self.items.append(("l", self.last, self.first))
+                self.last = self.first
+            self.havemove = False
+            self.close_path = False
+        else:
+            self.close_path = True
+
+    def _quad(self) -> None:
+        """The last four lines, when they close, as one "qu" item."""
+        items = self.items
+        starts = [it[1] for it in items[-4:]]
+        if items[-1][2] != starts[0]:
+            return
+        self.lines = 0
+        ul, ll, lr, ur = starts
+        items[-4:] = [("qu", (ul, ur, ll, lr))]
+
+    def _rect(self) -> bool:
+        """The last three lines, when they run along the axes, as one "re" item."""
+        self.lines = 0
+        items = self.items
+        (ll, lr), (ur, ul) = items[-3][1:], items[-1][1:]
+        if ll[1] != lr[1] or ll[0] != ul[0] or ur[1] != ul[1] or ur[0] != lr[0]:
+            return False
+        if ul[1] < lr[1]:
+            items[-3:] = [("re", (ul[0], ul[1], lr[0], lr[1]), 1)]
+        else:
+            items[-3:] = [("re", (ll[0], ll[1], ur[0], ur[1]), -1)]
+        return True
+
+
+#: MuPDF's infinite rectangle, the box of a path drawn without a first move
+_INFINITE_BOX = (-2147483648.0, -2147483648.0, 2147483520.0, 2147483520.0)
+
+
+class _GraphicsDevice(_mupdf.FzDevice2):
+    """A MuPDF device that collects a page's drawings (into a :class:`_Collector`, path by
+    path as ``page.get_cdrawings(callback=...)`` reports them, fill and stroke apart) and
+    the boxes of its images (images and image masks, what ``page.get_image_info()`` reports:
+    the unit square under the image's matrix).  Text it ignores.
+
+    PyMuPDF's own line-art device cannot replay a display list, and running the page again
+    for it costs a second interpretation of the content.  Paths whose points all lie within
+    MIN_PIECE_LENGTH both ways (MuPDF's box of the path's points, a superset of the device's)
+    are only counted: the collector would drop them unseen.  ``drawings`` None: paths are
+    not looked at.  An exception must not escape a callback: it would unwind through MuPDF."""
+
+    def __init__(self, drawings: _Collector | None):
+        super().__init__()
         self.use_virtual_fill_image()
         self.use_virtual_fill_image_mask()
-        self.boxes: list[tuple[float, float, float, float]] = []
+        if drawings is not None:
+            self.use_virtual_fill_path()
+            self.use_virtual_stroke_path()
+            self.walker = _PathWalker()
+        self.drawings = drawings
+        self.images: list[tuple[float, float, float, float]] = []
+        self.cookie = _mupdf.FzCookie()
+        self.paths = 0
+        self.too_many = False         # stopped at DEVICE_MAX_PATHS paths: drawings and images partial
+        self._rgb = _mupdf.FzColorspace(_mupdf.FzColorspace.Fixed_RGB)
+        self._params = _mupdf.FzColorParams()
 
-    def _add(self, ctm) -> None:
-        r = pymupdf.mupdf.fz_transform_rect(pymupdf.mupdf.FzRect(0, 0, 1, 1), pymupdf.mupdf.FzMatrix(ctm))
-        self.boxes.append((r.x0, r.y0, r.x1, r.y1))
+    def _color(self, colorspace, color) -> tuple:
+        if not colorspace:
+            return ()
+        return tuple(_mupdf.ll_fz_convert_color(colorspace, color, self._rgb.m_internal, None,
+                                                self._params.internal())[:3])
 
-    def fill_image(self, ctx, image, ctm, alpha, color_params) -> None:
-        self._add(ctm)
+    def _path(self, path, ctm, stroke) -> dict | None:
+        self.paths += 1
+        if self.paths > DEVICE_MAX_PATHS:
+            if not self.too_many:
+                self.too_many = True
+                self.drawings = None
+                self.cookie.set_abort()
+            return None
+        r = _mupdf.ll_fz_bound_path(path, None, ctm)
+        if r.x1 - r.x0 < MIN_PIECE_LENGTH and r.y1 - r.y0 < MIN_PIECE_LENGTH:
+            self.drawings.seen += 1
+            return None
+        w = self.walker
+        w.walk(path, ctm, stroke)
+        if not w.items:
+            return None
+        d = {"items": w.items, "rect": tuple(w.rect) if w.rect is not None else _INFINITE_BOX}
+        if w.close_path is not None:
+            d["closePath"] = w.close_path
+        return d
 
-    def fill_image_mask(self, ctx, image, ctm, colorspace, color, alpha, color_params) -> None:
-        self._add(ctm)
+    def fill_path(self, ctx, path, even_odd, ctm, colorspace, color, alpha, color_params):
+        try:
+            d = self._path(path, ctm, False)
+            if d is not None:
+                d.update(type="f", fill_opacity=alpha, fill=self._color(colorspace, color))
+                self.drawings.visit(d)
+        except Exception:
+            pass
+
+    def stroke_path(self, ctx, path, stroke, ctm, colorspace, color, alpha, color_params):
+        try:
+            d = self._path(path, ctm, True)
+            if d is not None:
+                # the line width in page units, as PyMuPDF scales it: by the matrix's
+                # expansion (the square root of its determinant)
+                d.update(type="s", stroke_opacity=alpha, color=self._color(colorspace, color),
+                         width=_f32(_mupdf.ll_fz_matrix_expansion(ctm) * stroke.linewidth))
+                d.setdefault("closePath", False)
+                self.drawings.visit(d)
+        except Exception:
+            pass
+
+    def _image(self, ctm) -> None:
+        r = _mupdf.fz_transform_rect(_mupdf.FzRect(0, 0, 1, 1), _mupdf.FzMatrix(ctm))
+        self.images.append((r.x0, r.y0, r.x1, r.y1))
+
+    def fill_image(self, ctx, image, ctm, alpha, color_params):
+        try:
+            self._image(ctm)
+        except Exception:
+            pass
+
+    def fill_image_mask(self, ctx, image, ctm, colorspace, color, alpha, color_params):
+        try:
+            self._image(ctm)
+        except Exception:
+            pass
 
 
 def _drawn_image_boxes(page: pymupdf.Page) -> list[tuple[float, float, float, float]]:
     """Boxes of the images the page draws, in drawing order (what ``page.get_image_info()``
     gives as "bbox"); a content stream that breaks off keeps the images drawn before."""
-    dev = _ImageDevice()
-    try:
-        # MuPDF runs a page in its rotated frame: the derotation matrix brings it back
-        ctm = pymupdf.mupdf.FzMatrix(*page.derotation_matrix) if page.rotation else pymupdf.mupdf.FzMatrix()
-        pymupdf.mupdf.fz_run_page(page.this, dev, ctm, pymupdf.mupdf.FzCookie())
-        pymupdf.mupdf.fz_close_device(dev)
-    except Exception:
-        pass
-    return dev.boxes
+    dev = _GraphicsDevice(None)
+    _run_derotated(page, lambda pg: _run(pg, dev), display_list=False)
+    return dev.images
 
 
 def _image_boxes(page: pymupdf.Page) -> list[BBox]:
     try:
         if not _may_draw_images(page):
             return []
-        boxes = _drawn_image_boxes(page)
+        return _boxes(_drawn_image_boxes(page))
     except Exception:
         return []
-    out = []
-    for x0, y0, x1, y1 in boxes:
-        if x1 > x0 and y1 > y0:
-            out.append(BBox(x0, y0, x1, y1))
-    return out
 
 
 # ----------------------------------------------------------------------------- text layer
