@@ -206,6 +206,78 @@ def test_layout_helpers_match_the_plain_loops(edition):
             assert G._edges(run) == reference_edges(run)
 
 
+def reference_runs(page: Page, lines: list[Line], boxes: dict[int, int]) -> list[list[Line]]:
+    """_runs as plain loops: every line above, nearest first, until one starts out of reach."""
+    horizontal = [ln for ln in lines if not ln.vertical]
+    pred: dict[int, Line] = {}
+    taken: dict[int, tuple[float, Line]] = {}
+    for j, ln in enumerate(horizontal):
+        size, b = ln.size or 1.0, ln.bbox
+        best = None
+        for k in range(j - 1, -1, -1):
+            up = horizontal[k]
+            if b.y0 - up.bbox.y0 > (G.RUN_GAP_EM + 1.2) * G.RUN_SIZE_RATIO * size:
+                break
+            gap = b.y0 - up.bbox.y1
+            if not -0.3 * size <= gap <= G.RUN_GAP_EM * size:
+                continue
+            if max(up.size, size) > G.RUN_SIZE_RATIO * min(up.size, size):
+                continue
+            if boxes and boxes.get(id(up)) != boxes.get(id(ln)):
+                continue
+            dx = abs(b.x0 - up.bbox.x0)
+            reach = min(b.x1, up.bbox.x1) - max(b.x0, up.bbox.x0)
+            aligned = dx <= G.RUN_INDENT_EM * size and reach >= -G.RUN_TOUCH_EM * size
+            if not (aligned or b.x_overlap(up.bbox) >= G.RUN_OVERLAP_SHARE * (min(b.width, up.bbox.width) or 1.0)):
+                continue
+            cost = gap + dx * 0.5
+            if best is None or cost < best[0]:
+                best = (cost, up)
+        if best is None or reference_rule_between(page, best[1].bbox, b):
+            continue
+        cost, up = best
+        prior = taken.get(id(up))
+        if prior is not None and prior[0] <= cost:
+            continue
+        if prior is not None:
+            pred.pop(id(prior[1]), None)
+        taken[id(up)] = (cost, ln)
+        pred[id(ln)] = up
+    succ = {k: v[1] for k, v in taken.items() if id(v[1]) in pred}
+    runs = []
+    for ln in horizontal:
+        if id(ln) not in pred:
+            run = [ln]
+            while id(run[-1]) in succ:
+                run.append(succ[id(run[-1])])
+            runs.append(run)
+    return runs + G._vertical_runs([ln for ln in lines if ln.vertical])
+
+
+def test_runs_match_the_plain_candidate_loop(edition):
+    pages = read(edition)
+    rng = random.Random(17)
+    for _ in range(60):     # crowded columns: equal tops, equal costs, sizes on the ratio's edge, frames
+        graphics = [Graphic(rng.choice(list(GraphicKind)),
+                            BBox(x := rng.choice((0, 100, 200)) + rng.uniform(-5, 5), y := rng.uniform(0, 300),
+                                 x + rng.uniform(0, 250), y + rng.choice((0.5, rng.uniform(0, 200)))))
+                    for _ in range(rng.randint(0, 4))]
+        lines = []
+        for _ in range(rng.randint(0, 60)):
+            size = rng.choice((9.0, 9.72, 9.73, 10.0, 10.0, 10.0, 12.0))
+            x = rng.choice((0, 100, 200)) + rng.choice((0, 0, 20, rng.uniform(-30, 30)))
+            y = rng.choice((rng.randint(0, 40) * 14.0, round(rng.uniform(0, 600), 1)))
+            lines.append(Line("字", 1, 0, bbox=BBox(x, y, x + rng.choice((90, 40, rng.uniform(0, 95))), y + size),
+                              size=size, vertical=rng.random() < 0.03))
+        pages.append(Page(1, "x", "x", kind="pdf", lines=lines, graphics=graphics))
+    for page in pages:
+        lines = sorted(page.lines, key=lambda ln: (ln.bbox.y0, ln.bbox.x0))
+        frames = G.frames(page)
+        for boxes in ({}, {id(ln): G.frame_key(frames, ln.bbox) for ln in lines}):
+            got = [[id(ln) for ln in run] for run in G._runs(page, lines, boxes)]
+            assert got == [[id(ln) for ln in run] for run in reference_runs(page, lines, boxes)]
+
+
 # ----------------------------------------------------------------------------- roles
 
 def reference_cut_jumps(blocks: list[Block]) -> None:
