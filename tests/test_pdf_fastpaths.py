@@ -8,13 +8,14 @@ from __future__ import annotations
 import gc
 import math
 import random
+import re
 from collections import Counter
 
 import numpy as np
 import pymupdf
 import pytest
 
-from segmenter.containers import BBox, GraphicKind
+from segmenter.containers import BBox, GraphicKind, Line
 from segmenter.readers import pdf as reader
 from segmenter.readers import pdfdoc
 from test_pdfdoc import one_page_pdf
@@ -74,14 +75,63 @@ def reference_garbled_counts(text: str) -> tuple[int, int, dict, int]:
     return len(chars) + cids, bad, scripts, symbols
 
 
+def reference_garbled_reason(text: str) -> str | None:
+    """garbled_reason as it was: each distinct character classified by _char_class."""
+    text, cids = pdfdoc._CID_RE.subn("", text)
+    chars = pdfdoc._JUDGED_SPACE_RE.sub("", text)
+    n = len(chars) + cids
+    if n < pdfdoc.MIN_JUDGED_CHARS:
+        return None
+    bad = cids
+    scripts: dict[str, int] = {}
+    for c, k in Counter(chars).items():
+        is_bad, script = pdfdoc._char_class(c)
+        if is_bad:
+            bad += k
+        elif script is not None:
+            scripts[script] = scripts.get(script, 0) + k
+    symbols = len(pdfdoc._SYMBOL_RUN_RE.findall(chars))
+    if bad > pdfdoc.MAX_BAD_SHARE * n:
+        return f"bad {100 * bad / n:.0f}"
+    letters = sum(scripts.values())
+    if letters >= pdfdoc.MIN_JUDGED_LETTERS:
+        top2 = sum(sorted(scripts.values(), reverse=True)[:2])
+        if top2 < pdfdoc.MIN_TWO_SCRIPT_SHARE * letters:
+            return f"scripts {len(scripts)}"
+    long_run = sum(len(w) for w in text.split() if pdfdoc._raw_code_run(w))
+    if long_run > pdfdoc.MAX_LONG_RUN_SHARE * n:
+        return f"runs {100 * long_run / n:.0f}"
+    if symbols > pdfdoc.MAX_ASCII_SYMBOL_SHARE * n:
+        return f"symbols {100 * symbols / n:.0f}"
+    return None
+
+
+#: garbled_reason's messages, cut to what reference_garbled_reason gives
+_REASON_KEYS = ((r"(\d+)% of the characters are unmapped", "bad"), (r"spread over (\d+) unrelated", "scripts"),
+                (r"(\d+)% of the characters are in runs", "runs"), (r"(\d+)% of the characters are ASCII", "symbols"))
+
+
+def _reason_key(reason: str | None) -> str | None:
+    if reason is None:
+        return None
+    for pattern, key in _REASON_KEYS:
+        m = re.search(pattern, reason)
+        if m:
+            return f"{key} {m.group(1)}"
+    raise AssertionError(reason)
+
+
 def test_garbled_counts_match_the_per_character_loop():
     # the regex's notion of white space is str.isspace, over all of Unicode
     for o in range(0x110000):
         c = chr(o)
         assert bool(pdfdoc._JUDGED_SPACE_RE.fullmatch(c)) == (c.isspace() and c not in pdfdoc._CONTROL_SPACES)
     alphabet = (list("abcXYZ019!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~") + list(" \t\n\x1c\x1f\x85\xa0\u3000")
-                + list("中文报道，。“”αβабвاب") + ["\ufffd", "\ue000", "\x01", "\x7f", "\u0378", "(cid:12)", "…"])
+                + list("中文报道，。“”αβабвاب한カㄅ") + ["\ufffd", "\ue000", "\x01", "\x7f", "\u0378", "(cid:12)", "…"]
+                # astral letters, symbols, private use and unassigned planes, a lone surrogate, format
+                + ["\U00020000", "\U0001F600", "\U000F0000", "\U0003FFFF", "\ud800", "\U000E0001", "\U0001D400"])
     rng = random.Random(7)
+    reasons = Counter()
     for _ in range(3000):
         pool = rng.sample(alphabet, rng.randint(1, 10))
         text = "".join(rng.choice(pool) * rng.choice((1, 1, 1, 3)) for _ in range(rng.choice((10, 30, 120))))
@@ -90,8 +140,14 @@ def test_garbled_counts_match_the_per_character_loop():
         chars = pdfdoc._JUDGED_SPACE_RE.sub("", stripped)
         assert len(chars) + cids == judged
         assert len(pdfdoc._SYMBOL_RUN_RE.findall(chars)) == symbols
-        got_bad = cids + sum(k for c, k in Counter(chars).items() if pdfdoc._char_class(c)[0])
-        assert got_bad == bad
+        counts = pdfdoc._class_counts(chars).tolist()
+        assert cids + counts[pdfdoc._BAD] == bad and sum(counts) == len(chars)
+        assert {pdfdoc._SCRIPT_GROUPS[k - pdfdoc._FIRST_SCRIPT]: m for k, m in enumerate(counts)
+                if k >= pdfdoc._FIRST_SCRIPT and m} == scripts
+        want = reference_garbled_reason(text)
+        assert _reason_key(pdfdoc.garbled_reason(text)) == want
+        reasons[want.split()[0] if want else None] += 1
+    assert all(reasons[k] for k in (None, "bad", "scripts", "runs", "symbols")), reasons   # every verdict
 
 
 # ----------------------------------------------------------------------------- graphics
@@ -276,6 +332,344 @@ def test_trace_line_hint_thresholds():
     assert ex.chars.pline.tolist() == [0, 0, 1, 1, 2, 3]
     # a ligature MuPDF would expand (fi) sends the page to the rawdict
     assert reader._extract_trace([span([("o", 0, 100), ("\ufb01", 10, 100)])], 1, 600, 800) is None
+
+
+def test_lexsort2_is_lexsort():
+    rng = np.random.default_rng(4)
+    for _ in range(300):
+        n = int(rng.integers(0, 60))
+        # coarse grids (many ties on both keys), signed zeros, infinities; NaN takes lexsort
+        p, s = (rng.integers(-3, 4, n) * rng.choice([0.5, 1.0]) for _ in range(2))
+        for arr in (p, s):
+            k = rng.integers(0, n + 1, 3) if n else []
+            arr[[i for i in k if i < n]] = rng.choice([-0.0, np.inf, -np.inf, np.nan] if rng.random() < 0.3
+                                                      else [-0.0, np.inf, -np.inf])
+        assert reader._lexsort2(p, s).tolist() == np.lexsort((s, p)).tolist()
+        rows = np.cumsum(rng.random(n) < 0.2)             # the second sort's integer rows
+        assert reader._lexsort2(rows, s).tolist() == np.lexsort((s, rows)).tolist()
+
+
+def test_walls_between_matches_the_loop():
+    rng = random.Random(12)
+    hits = 0
+    for _ in range(500):
+        # on grids: centre lines at the range's ends, baselines at the walls' ends
+        walls = [BBox(x, y, x + rng.choice((0.0, 0.5, 1.0)), y + rng.randint(0, 30) * 10.0)
+                 for x, y in ((rng.randint(0, 60) * 5.0, rng.randint(0, 50) * 10.0) for _ in range(rng.randint(1, 8)))]
+        n = rng.randint(1, 80)
+        left = np.array([rng.randint(0, 300) + rng.choice((0.0, 0.25, 0.5)) for _ in range(n)])
+        gap = np.array([rng.choice((-1.0, 0.0, 0.3, 2.0, 5.0, 40.0)) for _ in range(n)])
+        base = np.array([rng.randint(0, 80) * 10.0 for _ in range(n)])
+        got = reader._walls_between(left, left + gap, base, gap, walls)
+        want = reference_walls_between(left, left + gap, base, gap, walls)
+        assert got.tolist() == want.tolist()
+        hits += int(want.sum())
+    assert hits > 100
+
+
+def test_credit_cut_matches_the_joined_suffixes():
+    rng = random.Random(13)
+    alphabet = list("参观。新华社记者王明摄图为图片供制：/ 中文ab") + ["ab", "摄）"]
+    for _ in range(3000):
+        chars = [rng.choice(alphabet) for _ in range(rng.randint(1, 14))]
+        if any(len(ch) != 1 for ch in chars):
+            whole = chars                                 # not one code point each: a list
+        else:
+            whole = "".join(chars)
+        wide = [rng.random() < 0.4 for _ in range(len(chars) - 1)]
+        want = reference_credit_cut(chars, 0, len(chars), wide)
+        assert reader._credit_cut(whole, [k + 1 for k, w in enumerate(wide) if w]) == want
+
+
+def test_new_lines_are_lines_as_line_builds_them():
+    got = reader._new_lines(["a b", "中"], 3, [1.0, 2.0], [3.0, 4.0], [5.0, 6.0], [7.0, 8.0], [9.0, 9.5],
+                            [True, False], ["F", "G"])
+    want = [Line("a b", 3, 0, bbox=BBox(1.0, 3.0, 5.0, 7.0), size=9.0, bold=True, font="F"),
+            Line("中", 3, 0, bbox=BBox(2.0, 4.0, 6.0, 8.0), size=9.5, bold=False, font="G")]
+    assert got == want and [repr(x) for x in got] == [repr(x) for x in want]   # every field set
+
+
+CJK_TEXT = "中文报道记者国家经济发展图片新闻社会"
+LATIN_TEXT = "abcdefXYZ0123.,"
+
+
+def random_page(rng: random.Random) -> tuple[reader._Chars, list[BBox]]:
+    """Characters built to hit the grouping's edges: rows of CJK and Latin text with solid
+    setting, word spaces, CJK spacing, gutters and wide gaps, mixed sizes (close enough to
+    share a line, and not), drifting baselines, photo credits after a wide gap, vertical
+    headlines in one to three columns, characters of two code points; vertical rules."""
+    c, x0, x1, base, size, bold, pline, span = [], [], [], [], [], [], [], []
+    hint = 0
+
+    def put(ch, x, y, sz, adv=None):
+        c.append(ch)
+        x0.append(x)
+        x1.append(x + (adv or sz))
+        base.append(y)
+        size.append(sz)
+        bold.append(rng.random() < 0.3)
+        pline.append(hint)
+        span.append(rng.randint(0, 2))
+
+    for _ in range(rng.randint(1, 25)):
+        kind = rng.random()
+        y, sz = rng.uniform(20, 780), rng.choice((9.0, 9.5, 10.0, 16.0, 30.0))
+        x = rng.uniform(0, 400)
+        hint += 1
+        if kind < 0.15:                                  # a vertical headline: columns top-down
+            pitch = sz * rng.choice((1.0, 1.1, 1.5, 1.7))
+            for col in range(rng.randint(1, 3)):
+                for k in range(rng.randint(2, 6)):
+                    put(rng.choice(CJK_TEXT), x - col * sz * rng.choice((1.2, 1.5, 2.5)), y + k * pitch, sz)
+            continue
+        text = rng.choice((CJK_TEXT, LATIN_TEXT, CJK_TEXT + LATIN_TEXT))
+        for k in range(rng.randint(1, 30)):
+            s = sz if rng.random() < 0.85 else rng.choice((sz * 1.1, sz * 0.95, 6.0))
+            put(rng.choice(text) if rng.random() < 0.97 else "ab", x, y + rng.choice((0, 0, 0, 0.1, 0.3)) * s, s,
+                s * rng.choice((1.0, 0.5)))
+            x = x1[-1] + s * rng.choice((0.0, 0.0, 0.02, 0.05, 0.3, 0.5, 1.0, 3.0))
+            if rng.random() < 0.1:
+                hint += 1
+        if rng.random() < 0.3:                           # a photo credit after a wide gap
+            x += sz * rng.choice((0.6, 1.2))
+            for ch in rng.choice(("新华社记者王明摄", "王明/摄", "图片：李华", "资料图片")):
+                put(ch, x, y, sz)
+                x = x1[-1]
+    if rng.random() < 0.7:                               # mostly one code point each
+        c = [ch[0] for ch in c]
+    chars = reader._Chars(c, np.array(x0), np.array(x1), np.array(base), np.array(size), np.array(bold),
+                          np.array(pline), ["FontA", "FontB-Bold", "FontC"], np.array(span))
+    walls = [BBox(x, y, x + 0.5, y + rng.uniform(50, 600))
+             for x, y in ((rng.uniform(0, 500), rng.uniform(0, 400)) for _ in range(rng.choice((0, 0, 1, 3))))]
+    return chars, walls
+
+
+def _reprs(lines):
+    return [repr(ln) for ln in lines]
+
+
+def test_lines_match_the_plain_grouping_on_random_pages():
+    rng = random.Random(21)
+    seen = Counter()
+    for _ in range(400):
+        chars, walls = random_page(rng)
+        got = reader._lines(chars, 2, walls)
+        want = reference_lines(chars, 2, walls)
+        assert _reprs(got) == _reprs(want)
+        assert got == want
+        seen["vertical"] += sum(ln.vertical for ln in want)
+        seen["spaced"] += sum(" " in ln.text for ln in want)
+        seen["credit"] += sum(bool(reader.lexicon.CREDIT_RE.fullmatch(ln.text)) for ln in want)
+        seen["list"] += not all(len(ch) == 1 for ch in chars.c)
+        seen["walls"] += bool(walls)
+    assert min(seen.values()) > 20, seen
+
+
+def test_lines_match_the_plain_grouping_on_synth_pages(synth_pdf):
+    with pymupdf.open(synth_pdf) as doc:
+        for page in doc:
+            w, h = pdfdoc.page_size(page)
+            ex = reader._extract_trace(page.get_texttrace(), 1, w, h)
+            walls = [g.bbox for g in pdfdoc.page_graphics(page, ex.text_boxes)
+                     if g.kind is GraphicKind.RULE and not g.horizontal]
+            got, want = reader._lines(ex.chars, 1, walls), reference_lines(ex.chars, 1, walls)
+            assert _reprs(got) == _reprs(want)
+
+
+# ----------------------------------------------------------------------------- plain references
+
+def reference_lines(chars: reader._Chars, number: int, walls: list[BBox] = ()) -> list[Line]:
+    """The grouping _lines did before it sorted by complex keys and kept groups as arrays."""
+    n = len(chars.c)
+    if n == 0:
+        return []
+    order = np.lexsort((chars.x0, chars.base))          # stable, as a list sort by (base, x0)
+    row = np.cumsum(reader._row_starts(chars.base[order], chars.size[order]))
+    within = np.lexsort((chars.x0[order], row))        # each row by x, stable
+    order, row = order[within], row[within]
+    x0, x1, base = chars.x0[order], chars.x1[order], chars.base[order]
+    size, pline = chars.size[order], chars.pline[order]
+    # neighbour pairs (k, k + 1) in reading order
+    em = np.minimum(size[:-1], size[1:])
+    gap = x0[1:] - x1[:-1]
+    split = ((np.maximum(size[:-1], size[1:]) > reader.SAME_SIZE_RATIO * em) | (gap > reader.HARD_SPLIT_GAP_EM * em)
+             | ((gap > reader.SPLIT_GAP_EM * em) & (pline[1:] != pline[:-1])))
+    if walls:
+        split |= reference_walls_between(x1[:-1], x0[1:], base[1:], gap, walls)
+    starts = np.flatnonzero(np.concatenate(([True], (row[1:] != row[:-1]) | split))).tolist()
+    groups = list(zip(starts, starts[1:] + [n]))
+    # the short groups' characters (the only ones that can be stacked) as Python floats
+    cand = [i for a, e in groups if e - a <= reader.VERTICAL_MAX_COLUMNS for i in range(a, e)]
+    x0l, x1l, basel, sizel = (dict(zip(cand, arr[cand].tolist())) for arr in (x0, x1, base, size))
+    stacks, groups = reference_vertical_stacks(groups, x0l, x1l, basel, sizel)
+    c = reader._reordered(chars.c, order)
+    bold = chars.bold[order]
+    fonts = reader._Fonts(chars.font, chars.span[order])
+    out: list[Line] = [reference_vertical_line(st, number, c, x0l, x1l, basel, sizel, bold, fonts) for st in stacks]
+    out += reference_make_lines(groups, number, c, x0, x1, base, size, bold, fonts, gap / em)
+    return out
+
+
+def reference_walls_between(left: np.ndarray, right: np.ndarray, base: np.ndarray, gap: np.ndarray,
+                   walls: list[BBox]) -> np.ndarray:
+    """The per-pair loop _walls_between replaced."""
+    hit = np.zeros(len(gap), dtype=bool)
+    ws = sorted(walls, key=lambda w: w.cx)
+    cx = np.array([w.cx for w in ws], dtype=float)
+    pos = np.flatnonzero(gap > 0)
+    lo = np.searchsorted(cx, left[pos] - 0.5, side="left")
+    hi = np.searchsorted(cx, right[pos] + 0.5, side="right")
+    for k in np.flatnonzero(hi > lo).tolist():
+        p = int(pos[k])
+        b = float(base[p])
+        hit[p] = any(w.y0 <= b <= w.y1 for w in ws[lo[k]:hi[k]])
+    return hit
+
+
+def reference_credit_cut(c: list[str], a: int, e: int, wide: list[bool]) -> int:
+    """The per-suffix join _credit_cut replaced."""
+    if reader.lexicon.CREDIT_RE.fullmatch("".join(c[a:e])):
+        return 0
+    for k in range(1, e - a):
+        if wide[k - 1] and reader.lexicon.CREDIT_RE.fullmatch("".join(c[a + k:e])):
+            return k
+    return 0
+
+
+def reference_make_lines(groups: list[tuple[int, int]], number: int, c: list[str], x0: np.ndarray,
+                x1: np.ndarray, base: np.ndarray, size: np.ndarray, bold: np.ndarray,
+                fonts: reader._Fonts, gap_em: np.ndarray) -> list[Line]:
+    """_make_lines as it was: a pieces list, Line(...) per line."""
+    if not groups:
+        return []
+    ga, ge = np.array(groups, dtype=np.intp).reshape(-1, 2).T
+    m = ge - ga - 1                                      # gaps inside each group
+    offset = np.cumsum(m) - m
+    gid = np.repeat(np.arange(len(groups)), m)
+    pair = np.arange(int(m.sum())) + np.repeat(ga - offset, m)
+    vals = gap_em[pair]
+    ranked = vals[np.lexsort((vals, gid))]              # per group, gaps in ascending order
+    median = ranked[np.minimum(offset + m // 2, max(len(ranked) - 1, 0))] if len(ranked) else np.zeros(len(m))
+    usual = np.where(m > 0, np.maximum(0.0, median), 0.0)
+    cjk_gap = usual + reader.CJK_SPACE_EM
+    pair_cjk_gap = cjk_gap[gid]
+    # a space: wider than reader.WORD_SPACE_EM, or than the CJK gap next to CJK (both are above
+    # the smaller of the two, so only those pairs need the script test)
+    cand = np.flatnonzero(vals > np.minimum(pair_cjk_gap, reader.WORD_SPACE_EM))
+    left = pair[cand]
+    cjk = np.array([reader.is_cjk(c[i][-1]) or reader.is_cjk(c[i + 1][0]) for i in left.tolist()], dtype=bool)
+    v = vals[cand]
+    pieces = list(c)
+    spaced = np.zeros(len(c) + 1, dtype=np.intp)     # a space before character k (+ a sentinel)
+    for i in left[np.where(cjk, v > pair_cjk_gap[cand], v > reader.WORD_SPACE_EM)].tolist():
+        pieces[i + 1] = " " + c[i + 1]
+        spaced[i + 1] = 1
+    # a photo credit at the end of a line with a wide gap splits it
+    spans = groups
+    cuts: dict[int, int] = {}
+    for g in np.flatnonzero(np.bincount(gid[vals > pair_cjk_gap], minlength=len(groups))).tolist():
+        a, e = groups[g]
+        o = int(offset[g])
+        cut = reference_credit_cut(c, a, e, (vals[o:o + e - a - 1] > cjk_gap[g]).tolist())
+        if cut:
+            cuts[g] = cut
+            pieces[a + cut] = c[a + cut]
+            spaced[a + cut] = 0
+    if cuts:
+        spans = []
+        for g, (a, e) in enumerate(groups):
+            if g in cuts:
+                spans += [(a, a + cuts[g]), (a + cuts[g], e)]
+            else:
+                spans.append((a, e))
+    # per line: reduce over [a, e) (reduceat over the pairs of bounds; a sentinel at the end)
+    bounds = np.array(spans, dtype=np.intp).ravel()
+
+    def per_line(ufunc, arr):
+        return ufunc.reduceat(np.append(arr, arr[-1:]), bounds)[::2]
+
+    sz = per_line(np.minimum, size)
+    for k in np.flatnonzero(sz != per_line(np.maximum, size)).tolist():
+        a, e = spans[k]                       # the most frequent size; the larger on a tie
+        weights = Counter(size[a:e].tolist())
+        sz[k] = max(weights.items(), key=lambda kv: (kv[1], kv[0]))[0]
+    bmax, x1max = per_line(np.maximum, base), per_line(np.maximum, x1)
+    bold_line = (per_line(np.add, bold.astype(np.intp)) * 2 > bounds[1::2] - bounds[::2]).tolist()
+    bx0 = reader._round2(x0[bounds[::2]])
+    by0, bx1 = reader._round2(bmax - reader.ASCENT_EM * sz), reader._round2(x1max)
+    by1 = reader._round2(bmax + reader.DESCENT_EM * sz)
+    sizes = sz.tolist()
+    names = fonts.at(bounds[::2])
+    # lines without a space inside are a plain slice of c (one string, see _reordered)
+    plain = (np.add.reduceat(spaced, bounds)[::2] == 0).tolist()
+    whole = isinstance(c, str)
+    return [Line(c[a:e] if whole and pl else "".join(pieces[a:e]), number, 0,
+                 bbox=reader._bbox(x0_, y0_, x1_, y1_), size=sz_, bold=b_, font=f_)
+            for (a, e), pl, x0_, y0_, x1_, y1_, sz_, b_, f_ in zip(spans, plain, bx0, by0, bx1, by1, sizes,
+                                                                  bold_line, names)]
+
+
+def reference_vertical_stacks(groups: list[tuple[int, int]], x0: dict[int, float], x1: dict[int, float],
+                     base: dict[int, float], size: dict[int, float]
+                     ) -> tuple[list[list[int]], list[tuple[int, int]]]:
+    """_vertical_stacks as it was, on lists of groups."""
+    cands = [(a, e) for a, e in groups if e - a <= reader.VERTICAL_MAX_COLUMNS]
+    if sum(e - a for a, e in cands) < reader.VERTICAL_MIN_CHARS:
+        return [], groups
+    across: dict[int, float] = {}
+    for a, e in cands:
+        for i in range(a, e):
+            steps = [abs(x0[o] + x1[o] - x0[i] - x1[i]) / 2 for o in range(a, e) if o != i]
+            across[i] = min(steps) if steps else float("inf")
+    chars = sorted((i for a, e in cands for i in range(a, e)), key=lambda i: ((x0[i] + x1[i]) / 2, base[i]))
+    columns: list[list[int]] = []
+    for i in chars:
+        cx = (x0[i] + x1[i]) / 2
+        if columns:
+            f = columns[-1][0]
+            if abs(cx - (x0[f] + x1[f]) / 2) <= reader.VERTICAL_AXIS_EM * size[i] \
+                    and abs(size[i] - size[f]) <= 0.1 * size[i]:
+                columns[-1].append(i)
+                continue
+        columns.append([i])
+    stacks: list[list[int]] = []
+    for col in columns:
+        col.sort(key=lambda i: base[i])
+        chain = [col[0]]
+        for i in col[1:] + [None]:
+            if i is not None:
+                step = base[i] - base[chain[-1]]
+                if 0 < step <= reader.VERTICAL_PITCH_EM * size[i] and step < across[i] and step < across[chain[-1]]:
+                    chain.append(i)
+                    continue
+            if len(chain) >= reader.VERTICAL_MIN_CHARS:
+                stacks.append(chain)
+            if i is not None:
+                chain = [i]
+    if not stacks:
+        return [], groups
+    stacked = {i for st in stacks for i in st}
+    rest: list[tuple[int, int]] = []
+    for a, e in groups:
+        if e - a > reader.VERTICAL_MAX_COLUMNS:   # not a candidate: none of its characters is stacked
+            rest.append((a, e))
+            continue
+        kept = [i for i in range(a, e) if i not in stacked]
+        if len(kept) == e - a:
+            rest.append((a, e))
+        else:
+            rest.extend((i, i + 1) for i in kept)
+    return stacks, rest
+
+
+def reference_vertical_line(ix: list[int], number: int, c: list[str], x0: dict[int, float], x1: dict[int, float],
+                   base: dict[int, float], size: dict[int, float], bold: np.ndarray, fonts: reader._Fonts) -> Line:
+    first, last = ix[0], ix[-1]
+    sz = size[first]
+    bbox = BBox(round(min(x0[i] for i in ix), 2), round(base[first] - reader.ASCENT_EM * sz, 2),
+                round(max(x1[i] for i in ix), 2), round(base[last] + reader.DESCENT_EM * sz, 2))
+    return Line(text="".join(c[i] for i in ix), page=number, lineno=0, bbox=bbox, size=sz,
+                bold=bool(bold[first]), vertical=True, font=fonts[first])
 
 
 @pytest.mark.parametrize("enabled", [True, False])

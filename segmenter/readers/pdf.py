@@ -26,7 +26,7 @@ from itertools import chain
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -79,6 +79,7 @@ _SUBSET_RE = re.compile(r"^[A-Z]{6}\+")
 _SPACE_RE = re.compile(r"\s")
 _C, _BBOX, _ORIGIN = itemgetter("c"), itemgetter("bbox"), itemgetter("origin")
 _FIRST, _SECOND, _THIRD = itemgetter(0), itemgetter(1), itemgetter(2)
+_CX, _Y0, _Y1 = attrgetter("cx"), attrgetter("y0"), attrgetter("y1")
 
 
 @lru_cache(maxsize=1024)
@@ -344,9 +345,9 @@ def _lines(chars: _Chars, number: int, walls: list[BBox] = ()) -> list[Line]:
     n = len(chars.c)
     if n == 0:
         return []
-    order = np.lexsort((chars.x0, chars.base))          # stable, as a list sort by (base, x0)
+    order = _lexsort2(chars.base, chars.x0)              # stable, as a list sort by (base, x0)
     row = np.cumsum(_row_starts(chars.base[order], chars.size[order]))
-    within = np.lexsort((chars.x0[order], row))        # each row by x, stable
+    within = _lexsort2(row, chars.x0[order])            # each row by x, stable
     order, row = order[within], row[within]
     x0, x1, base = chars.x0[order], chars.x1[order], chars.base[order]
     size, pline = chars.size[order], chars.pline[order]
@@ -357,18 +358,27 @@ def _lines(chars: _Chars, number: int, walls: list[BBox] = ()) -> list[Line]:
              | ((gap > SPLIT_GAP_EM * em) & (pline[1:] != pline[:-1])))
     if walls:
         split |= _walls_between(x1[:-1], x0[1:], base[1:], gap, walls)
-    starts = np.flatnonzero(np.concatenate(([True], (row[1:] != row[:-1]) | split))).tolist()
-    groups = list(zip(starts, starts[1:] + [n]))
-    # the short groups' characters (the only ones that can be stacked) as Python floats
-    cand = [i for a, e in groups if e - a <= VERTICAL_MAX_COLUMNS for i in range(a, e)]
-    x0l, x1l, basel, sizel = (dict(zip(cand, arr[cand].tolist())) for arr in (x0, x1, base, size))
-    stacks, groups = _vertical_stacks(groups, x0l, x1l, basel, sizel)
+    starts = np.flatnonzero(np.concatenate(([True], (row[1:] != row[:-1]) | split)))
+    ends = np.append(starts[1:], n)
+    stacks, starts, ends = _vertical_stacks(starts, ends, x0, x1, base, size)
     c = _reordered(chars.c, order)
     bold = chars.bold[order]
     fonts = _Fonts(chars.font, chars.span[order])
-    out: list[Line] = [_vertical_line(st, number, c, x0l, x1l, basel, sizel, bold, fonts) for st in stacks]
-    out += _make_lines(groups, number, c, x0, x1, base, size, bold, fonts, gap / em)
+    out: list[Line] = [_vertical_line(st, number, c, x0, x1, base, size, bold, fonts) for st in stacks]
+    out += _make_lines(starts, ends, number, c, x0, x1, base, size, bold, fonts, gap / em)
     return out
+
+
+def _lexsort2(primary: np.ndarray, secondary: np.ndarray) -> np.ndarray:
+    """``np.lexsort((secondary, primary))``: the stable order by ``primary``, then by
+    ``secondary``.  NumPy sorts complex numbers by their real part, then their imaginary
+    part: one key, several times faster than lexsort's two passes.  Keys with a NaN take
+    lexsort (its NaN order is its own)."""
+    z = np.empty(len(primary), dtype=complex)
+    z.real, z.imag = primary, secondary
+    if np.isnan(z).any():
+        return np.lexsort((secondary, primary))
+    return np.argsort(z, kind="stable")
 
 
 def _reordered(c: list[str], order: np.ndarray) -> str | list[str]:
@@ -413,15 +423,13 @@ def _row_starts(base: np.ndarray, size: np.ndarray) -> np.ndarray:
     ends = np.append(bounds[1:], n)
     spread = base[ends - 1] - base[bounds]
     one_row = spread <= tol * np.minimum.reduceat(size, bounds)
-    bl = sl = None
     for a, e in zip(bounds[~one_row].tolist(), ends[~one_row].tolist()):
-        if bl is None:
-            bl, sl = base.tolist(), size.tolist()
-        fb, fs = bl[a], sl[a]
-        for i in range(a + 1, e):          # a row is measured from its first character
+        bl, sl = base[a:e].tolist(), size[a:e].tolist()
+        fb, fs = bl[0], sl[0]
+        for i in range(1, e - a):          # a row is measured from its first character
             b, s = bl[i], sl[i]
             if not b - fb <= tol * (fs if fs < s else s):
-                start[i] = True
+                start[a + i] = True
                 fb, fs = b, s
     return start
 
@@ -429,45 +437,49 @@ def _row_starts(base: np.ndarray, size: np.ndarray) -> np.ndarray:
 def _walls_between(left: np.ndarray, right: np.ndarray, base: np.ndarray, gap: np.ndarray,
                    walls: list[BBox]) -> np.ndarray:
     """For each neighbour pair with a positive gap: a wall whose centre line lies between
-    ``left - 0.5`` and ``right + 0.5`` and spans the right character's baseline."""
+    ``left - 0.5`` and ``right + 0.5`` and spans the right character's baseline.  Every
+    couple of such a pair and a wall in its range is tested at once."""
     hit = np.zeros(len(gap), dtype=bool)
     ws = sorted(walls, key=lambda w: w.cx)
-    cx = np.array([w.cx for w in ws], dtype=float)
+    cx, y0, y1 = (np.array([get(w) for w in ws], dtype=float) for get in (_CX, _Y0, _Y1))
     pos = np.flatnonzero(gap > 0)
     lo = np.searchsorted(cx, left[pos] - 0.5, side="left")
-    hi = np.searchsorted(cx, right[pos] + 0.5, side="right")
-    for k in np.flatnonzero(hi > lo).tolist():
-        p = int(pos[k])
-        b = float(base[p])
-        hit[p] = any(w.y0 <= b <= w.y1 for w in ws[lo[k]:hi[k]])
+    count = np.maximum(np.searchsorted(cx, right[pos] + 0.5, side="right") - lo, 0)
+    # the couples: pair k repeated once per wall in its range, walls lo[k], lo[k] + 1, …
+    k = np.repeat(np.arange(len(pos)), count)
+    w = np.arange(len(k)) + np.repeat(lo - (np.cumsum(count) - count), count)
+    b = base[pos[k]]
+    hit[pos[k[(y0[w] <= b) & (b <= y1[w])]]] = True
     return hit
 
 
-def _credit_cut(c: list[str], a: int, e: int, wide: list[bool]) -> int:
-    """Where in the line c[a:e] a photo credit set at its end starts ("…参观。  新华社
-    记者 王明/摄"), found at a spacing gap (``wide[k]``: the gap before c[a + k] is one); 0
-    when there is none, or when all of it is a credit."""
-    if lexicon.CREDIT_RE.fullmatch("".join(c[a:e])):
+def _credit_cut(chars: str | list[str], wide: list[int]) -> int:
+    """Where in a line (its characters ``chars``: a string, or a list of strings) a photo
+    credit set at its end starts ("…参观。  新华社记者 王明/摄"), found at a spacing gap
+    (``wide``: the indices k in ascending order where the gap before chars[k] is one); 0 when
+    there is none, or when all of it is a credit."""
+    whole = isinstance(chars, str)
+    if lexicon.CREDIT_RE.fullmatch(chars if whole else "".join(chars)):
         return 0
-    for k in range(1, e - a):
-        if wide[k - 1] and lexicon.CREDIT_RE.fullmatch("".join(c[a + k:e])):
+    for k in wide:
+        if lexicon.CREDIT_RE.fullmatch(chars[k:] if whole else "".join(chars[k:])):
             return k
     return 0
 
 
-def _make_lines(groups: list[tuple[int, int]], number: int, c: list[str], x0: np.ndarray,
+def _make_lines(starts: np.ndarray, ends: np.ndarray, number: int, c: str | list[str], x0: np.ndarray,
                 x1: np.ndarray, base: np.ndarray, size: np.ndarray, bold: np.ndarray,
                 fonts: _Fonts, gap_em: np.ndarray) -> list[Line]:
-    """One line per group c[a:e] (two when a photo credit ends it), with a space where a gap
-    is wider than the group's usual gap (its upper median, ``gap_em[k]``: the gap between
-    characters k and k + 1 in ems of the smaller one) by CJK_SPACE_EM next to CJK, or
-    wider than WORD_SPACE_EM between other characters."""
-    if not groups:
+    """One line per group c[a:e] (a, e: starts[g], ends[g]; two lines when a photo credit
+    ends it), with a space where a gap is wider than the group's usual gap (its upper
+    median, ``gap_em[k]``: the gap between characters k and k + 1 in ems of the smaller one)
+    by CJK_SPACE_EM next to CJK, or wider than WORD_SPACE_EM between other characters."""
+    if not len(starts):
         return []
-    ga, ge = np.array(groups, dtype=np.intp).reshape(-1, 2).T
+    ga, ge = starts, ends
     m = ge - ga - 1                                      # gaps inside each group
     offset = np.cumsum(m) - m
-    gid = np.repeat(np.arange(len(groups)), m)
+    gid = np.repeat(np.arange(len(ga)), m)
     pair = np.arange(int(m.sum())) + np.repeat(ga - offset, m)
     vals = gap_em[pair]
     ranked = vals[np.lexsort((vals, gid))]              # per group, gaps in ascending order
@@ -481,53 +493,79 @@ def _make_lines(groups: list[tuple[int, int]], number: int, c: list[str], x0: np
     left = pair[cand]
     cjk = np.array([is_cjk(c[i][-1]) or is_cjk(c[i + 1][0]) for i in left.tolist()], dtype=bool)
     v = vals[cand]
-    pieces = list(c)
-    spaced = np.zeros(len(c) + 1, dtype=np.intp)     # a space before character k (+ a sentinel)
-    for i in left[np.where(cjk, v > pair_cjk_gap[cand], v > WORD_SPACE_EM)].tolist():
-        pieces[i + 1] = " " + c[i + 1]
-        spaced[i + 1] = 1
-    # a photo credit at the end of a line with a wide gap splits it
-    spans = groups
-    cuts: dict[int, int] = {}
-    for g in np.flatnonzero(np.bincount(gid[vals > pair_cjk_gap], minlength=len(groups))).tolist():
-        a, e = groups[g]
-        o = int(offset[g])
-        cut = _credit_cut(c, a, e, (vals[o:o + e - a - 1] > cjk_gap[g]).tolist())
+    spaces = left[np.where(cjk, v > pair_cjk_gap[cand], v > WORD_SPACE_EM)] + 1   # a space before c[k]
+    # a photo credit at the end of a line with a wide gap splits it (the space goes)
+    wide = vals > pair_cjk_gap
+    cuts = []
+    for g in np.flatnonzero(np.bincount(gid[wide], minlength=len(ga))).tolist():
+        a, e, o = int(ga[g]), int(ge[g]), int(offset[g])
+        cut = _credit_cut(c[a:e], (np.flatnonzero(wide[o:o + e - a - 1]) + 1).tolist())
         if cut:
-            cuts[g] = cut
-            pieces[a + cut] = c[a + cut]
-            spaced[a + cut] = 0
+            cuts.append(a + cut)
     if cuts:
-        spans = []
-        for g, (a, e) in enumerate(groups):
-            if g in cuts:
-                spans += [(a, a + cuts[g]), (a + cuts[g], e)]
-            else:
-                spans.append((a, e))
+        at = np.array(cuts, dtype=ga.dtype)
+        ga, ge = np.sort(np.concatenate((ga, at))), np.sort(np.concatenate((ge, at)))   # disjoint, in order
+        spaces = spaces[~np.isin(spaces, at)]
     # per line: reduce over [a, e) (reduceat over the pairs of bounds; a sentinel at the end)
-    bounds = np.array(spans, dtype=np.intp).ravel()
+    bounds = np.empty(2 * len(ga), dtype=np.intp)
+    bounds[::2], bounds[1::2] = ga, ge
 
     def per_line(ufunc, arr):
         return ufunc.reduceat(np.append(arr, arr[-1:]), bounds)[::2]
 
     sz = per_line(np.minimum, size)
     for k in np.flatnonzero(sz != per_line(np.maximum, size)).tolist():
-        a, e = spans[k]                       # the most frequent size; the larger on a tie
+        a, e = int(ga[k]), int(ge[k])         # the most frequent size; the larger on a tie
         weights = Counter(size[a:e].tolist())
         sz[k] = max(weights.items(), key=lambda kv: (kv[1], kv[0]))[0]
     bmax, x1max = per_line(np.maximum, base), per_line(np.maximum, x1)
-    bold_line = (per_line(np.add, bold.astype(np.intp)) * 2 > bounds[1::2] - bounds[::2]).tolist()
-    bx0 = _round2(x0[bounds[::2]])
+    bold_line = (per_line(np.add, bold.astype(np.intp)) * 2 > ge - ga).tolist()
+    bx0 = _round2(x0[ga])
     by0, bx1, by1 = _round2(bmax - ASCENT_EM * sz), _round2(x1max), _round2(bmax + DESCENT_EM * sz)
-    sizes = sz.tolist()
-    names = fonts.at(bounds[::2])
-    # lines without a space inside are a plain slice of c (one string, see _reordered)
-    plain = (np.add.reduceat(spaced, bounds)[::2] == 0).tolist()
+    texts = _line_texts(c, ga.tolist(), ge.tolist(), spaces)
+    return _new_lines(texts, number, bx0, by0, bx1, by1, sz.tolist(), bold_line, fonts.at(ga))
+
+
+def _line_texts(c: str | list[str], starts: list[int], ends: list[int], spaces: np.ndarray) -> list[str]:
+    """The text of each line c[a:e] (a, e: starts[k], ends[k]), a space before each
+    character whose index is in ``spaces`` (never a line's first: ascending order)."""
     whole = isinstance(c, str)
-    return [Line(c[a:e] if whole and pl else "".join(pieces[a:e]), number, 0,
-                 bbox=_bbox(x0_, y0_, x1_, y1_), size=sz_, bold=b_, font=f_)
-            for (a, e), pl, x0_, y0_, x1_, y1_, sz_, b_, f_ in zip(spans, plain, bx0, by0, bx1, by1, sizes,
-                                                                  bold_line, names)]
+    texts = [c[a:e] for a, e in zip(starts, ends)] if whole else ["".join(c[a:e]) for a, e in zip(starts, ends)]
+    if not len(spaces):
+        return texts
+    # lines without a space inside stay a plain slice; the others are cut at their spaces
+    line_of = (np.searchsorted(np.array(starts), spaces, side="right") - 1).tolist()
+    sp = spaces.tolist()
+    j = 0
+    while j < len(sp):
+        k = line_of[j]
+        cut = [starts[k]]
+        while j < len(sp) and line_of[j] == k:
+            cut.append(sp[j])
+            j += 1
+        cut.append(ends[k])
+        texts[k] = " ".join(c[p:q] if whole else "".join(c[p:q]) for p, q in zip(cut, cut[1:]))
+    return texts
+
+
+_new = object.__new__
+
+
+def _new_lines(texts: list[str], number: int, x0: list[float], y0: list[float], x1: list[float],
+               y1: list[float], sizes: list[float], bolds: list[bool], fonts: list[str]) -> list[Line]:
+    """``[Line(text, number, 0, bbox=BBox(x0, y0, x1, y1), size=size, bold=bold, font=font)
+    for …]``: the same lines, built without calling the dataclass (its ``__init__`` takes 15
+    fields by keyword: two thirds of the cost of a page's lines).  Every field is set here,
+    defaults included (a field added to Line must be added too: test_pdf_fastpaths compares
+    these lines with Line's own)."""
+    out = []
+    for text, bx0, by0, bx1, by1, size, bold, font in zip(texts, x0, y0, x1, y1, sizes, bolds, fonts):
+        ln = _new(Line)
+        ln.text, ln.page, ln.lineno, ln.markup, ln.heading_level, ln.hard_break = text, number, 0, "", 0, False
+        ln.blank_before, ln.column, ln.bbox = 0, 0, _bbox(bx0, by0, bx1, by1)
+        ln.size, ln.bold, ln.vertical, ln.font, ln.conf, ln.low = size, bold, False, font, None, ()
+        out.append(ln)
+    return out
 
 
 #: values whose hundredfold lies this close to a half are rounded by Python's round (the
@@ -549,27 +587,31 @@ def _round2(v: np.ndarray) -> list[float]:
     return out
 
 
-def _vertical_stacks(groups: list[tuple[int, int]], x0: dict[int, float], x1: dict[int, float],
-                     base: dict[int, float], size: dict[int, float]
-                     ) -> tuple[list[list[int]], list[tuple[int, int]]]:
-    """Find upright characters stacked top-down (竖排) among short horizontal groups
-    (``groups``: ranges [a, e) of characters k with x0[k], x1[k], base[k], size[k], given
-    for the characters of groups of at most VERTICAL_MAX_COLUMNS).
+def _vertical_stacks(starts: np.ndarray, ends: np.ndarray, x0: np.ndarray, x1: np.ndarray, base: np.ndarray,
+                     size: np.ndarray) -> tuple[list[list[int]], np.ndarray, np.ndarray]:
+    """Find upright characters stacked top-down (竖排) among short horizontal groups (the
+    groups are ranges [starts[g], ends[g]) of the characters k with x0[k], x1[k], base[k],
+    size[k], in order).
 
     A group of at most VERTICAL_MAX_COLUMNS characters may really be one character from
     each of several vertical columns set side by side.  Its characters are stacked when,
     in their column (same centre and size), the next character down follows closer than
     the next character across in the group: text runs in the direction of the smaller pitch.
-    Returns (vertical stacks top-down, remaining horizontal groups)."""
-    cands = [(a, e) for a, e in groups if e - a <= VERTICAL_MAX_COLUMNS]
-    if sum(e - a for a, e in cands) < VERTICAL_MIN_CHARS:
-        return [], groups
+    Returns (vertical stacks top-down, the remaining horizontal groups as starts and ends:
+    a group that lost characters to a stack leaves the others as groups of one)."""
+    short = np.flatnonzero(ends - starts <= VERTICAL_MAX_COLUMNS)
+    if int((ends[short] - starts[short]).sum()) < VERTICAL_MIN_CHARS:
+        return [], starts, ends
+    cands = list(zip(starts[short].tolist(), ends[short].tolist()))
+    # the candidates' characters as Python floats (a few dozen per page)
+    ix = [i for a, e in cands for i in range(a, e)]
+    x0, x1, base, size = (dict(zip(ix, arr[ix].tolist())) for arr in (x0, x1, base, size))
     across: dict[int, float] = {}
     for a, e in cands:
         for i in range(a, e):
             steps = [abs(x0[o] + x1[o] - x0[i] - x1[i]) / 2 for o in range(a, e) if o != i]
             across[i] = min(steps) if steps else float("inf")
-    chars = sorted((i for a, e in cands for i in range(a, e)), key=lambda i: ((x0[i] + x1[i]) / 2, base[i]))
+    chars = sorted(ix, key=lambda i: ((x0[i] + x1[i]) / 2, base[i]))
     columns: list[list[int]] = []
     for i in chars:
         cx = (x0[i] + x1[i]) / 2
@@ -595,26 +637,28 @@ def _vertical_stacks(groups: list[tuple[int, int]], x0: dict[int, float], x1: di
             if i is not None:
                 chain = [i]
     if not stacks:
-        return [], groups
+        return [], starts, ends
     stacked = {i for st in stacks for i in st}
-    rest: list[tuple[int, int]] = []
-    for a, e in groups:
-        if e - a > VERTICAL_MAX_COLUMNS:   # not a candidate: none of its characters is stacked
-            rest.append((a, e))
-            continue
+    broken, singles = [], []              # groups that lost characters; what they keep
+    for g, (a, e) in zip(short.tolist(), cands):
         kept = [i for i in range(a, e) if i not in stacked]
-        if len(kept) == e - a:
-            rest.append((a, e))
-        else:
-            rest.extend((i, i + 1) for i in kept)
-    return stacks, rest
+        if len(kept) < e - a:
+            broken.append(g)
+            singles += kept
+    keep = np.ones(len(starts), dtype=bool)
+    keep[broken] = False
+    one = np.array(singles, dtype=starts.dtype)
+    starts, ends = np.concatenate((starts[keep], one)), np.concatenate((ends[keep], one + 1))
+    by_start = np.argsort(starts, kind="stable")      # the groups are disjoint: back in order
+    return stacks, starts[by_start], ends[by_start]
 
 
-def _vertical_line(ix: list[int], number: int, c: list[str], x0: dict[int, float], x1: dict[int, float],
-                   base: dict[int, float], size: dict[int, float], bold: np.ndarray, fonts: _Fonts) -> Line:
+def _vertical_line(ix: list[int], number: int, c: str | list[str], x0: np.ndarray, x1: np.ndarray,
+                   base: np.ndarray, size: np.ndarray, bold: np.ndarray, fonts: _Fonts) -> Line:
+    """The vertical line of the characters ``ix`` (top-down)."""
     first, last = ix[0], ix[-1]
-    sz = size[first]
-    bbox = BBox(round(min(x0[i] for i in ix), 2), round(base[first] - ASCENT_EM * sz, 2),
-                round(max(x1[i] for i in ix), 2), round(base[last] + DESCENT_EM * sz, 2))
+    sz, b0, b1 = float(size[first]), float(base[first]), float(base[last])
+    bbox = BBox(round(min(x0[ix].tolist()), 2), round(b0 - ASCENT_EM * sz, 2),
+                round(max(x1[ix].tolist()), 2), round(b1 + DESCENT_EM * sz, 2))
     return Line(text="".join(c[i] for i in ix), page=number, lineno=0, bbox=bbox, size=sz,
                 bold=bool(bold[first]), vertical=True, font=fonts[first])

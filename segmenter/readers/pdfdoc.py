@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 import struct
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -889,6 +888,39 @@ def _char_class(c: str) -> tuple[bool, str | None]:
     return False, _SCRIPT_ALIASES.get(word, word)
 
 
+#: a code point's class in _CLASS_TABLE: not classified yet, bad, neither bad nor a letter;
+#: a letter of script group _SCRIPT_GROUPS[k] is _FIRST_SCRIPT + k
+_UNSEEN, _BAD, _OTHER, _FIRST_SCRIPT = 0, 1, 2, 3
+#: _char_class of every code point seen so far, as its class number (filled as characters
+#: turn up: classifying all of Unicode would take half a second)
+_CLASS_TABLE = np.zeros(0x110000, dtype=np.int16)
+_SCRIPT_GROUPS: list[str] = []
+_SCRIPT_IDS: dict[str, int] = {}
+
+
+def _class_counts(chars: str) -> np.ndarray:
+    """How many of ``chars`` are in each class of _CLASS_TABLE (indexed by class number):
+    what classifying each character with _char_class and counting gives, without a Python
+    step per character."""
+    codes = np.frombuffer(chars.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    classes = _CLASS_TABLE[codes]
+    unseen = classes == _UNSEEN
+    if unseen.any():
+        for o in np.unique(codes[unseen]).tolist():
+            is_bad, script = _char_class(chr(o))
+            if is_bad:
+                _CLASS_TABLE[o] = _BAD
+            elif script is None:
+                _CLASS_TABLE[o] = _OTHER
+            else:
+                if script not in _SCRIPT_IDS:
+                    _SCRIPT_IDS[script] = _FIRST_SCRIPT + len(_SCRIPT_GROUPS)
+                    _SCRIPT_GROUPS.append(script)
+                _CLASS_TABLE[o] = _SCRIPT_IDS[script]
+        classes = _CLASS_TABLE[codes]
+    return np.bincount(classes, minlength=_FIRST_SCRIPT)
+
+
 #: control characters Python counts as whitespace (raw glyph ids 28-31 and 133)
 _CONTROL_SPACES = frozenset("\x1c\x1d\x1e\x1f\x85")
 #: whitespace other than those control characters: not judged (re's \s is str.isspace)
@@ -926,14 +958,9 @@ def garbled_reason(text: str) -> str | None:
     n = len(chars) + cids
     if n < MIN_JUDGED_CHARS:
         return None
-    bad = cids
-    scripts: dict[str, int] = {}
-    for c, k in Counter(chars).items():          # each distinct character classified once
-        is_bad, script = _char_class(c)
-        if is_bad:
-            bad += k
-        elif script is not None:
-            scripts[script] = scripts.get(script, 0) + k
+    counts = _class_counts(chars).tolist()
+    bad = cids + counts[_BAD]
+    scripts = {_SCRIPT_GROUPS[k]: m for k, m in enumerate(counts[_FIRST_SCRIPT:]) if m}
     symbols = len(_SYMBOL_RUN_RE.findall(chars))  # a leader "……" / "----" counts once
     if bad > MAX_BAD_SHARE * n:
         return (f"garbled text layer (a font without a Unicode map?): {100 * bad / n:.0f}% of the "
