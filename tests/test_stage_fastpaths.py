@@ -206,55 +206,11 @@ def test_layout_helpers_match_the_plain_loops(edition):
             assert G._edges(run) == reference_edges(run)
 
 
-def reference_runs(page: Page, lines: list[Line], boxes: dict[int, int]) -> list[list[Line]]:
-    """_runs as plain loops: every line above, nearest first, until one starts out of reach."""
-    horizontal = [ln for ln in lines if not ln.vertical]
-    pred: dict[int, Line] = {}
-    taken: dict[int, tuple[float, Line]] = {}
-    for j, ln in enumerate(horizontal):
-        size, b = ln.size or 1.0, ln.bbox
-        best = None
-        for k in range(j - 1, -1, -1):
-            up = horizontal[k]
-            if b.y0 - up.bbox.y0 > (G.RUN_GAP_EM + 1.2) * G.RUN_SIZE_RATIO * size:
-                break
-            gap = b.y0 - up.bbox.y1
-            if not -0.3 * size <= gap <= G.RUN_GAP_EM * size:
-                continue
-            if max(up.size, size) > G.RUN_SIZE_RATIO * min(up.size, size):
-                continue
-            if boxes and boxes.get(id(up)) != boxes.get(id(ln)):
-                continue
-            dx = abs(b.x0 - up.bbox.x0)
-            reach = min(b.x1, up.bbox.x1) - max(b.x0, up.bbox.x0)
-            aligned = dx <= G.RUN_INDENT_EM * size and reach >= -G.RUN_TOUCH_EM * size
-            if not (aligned or b.x_overlap(up.bbox) >= G.RUN_OVERLAP_SHARE * (min(b.width, up.bbox.width) or 1.0)):
-                continue
-            cost = gap + dx * 0.5
-            if best is None or cost < best[0]:
-                best = (cost, up)
-        if best is None or reference_rule_between(page, best[1].bbox, b):
-            continue
-        cost, up = best
-        prior = taken.get(id(up))
-        if prior is not None and prior[0] <= cost:
-            continue
-        if prior is not None:
-            pred.pop(id(prior[1]), None)
-        taken[id(up)] = (cost, ln)
-        pred[id(ln)] = up
-    succ = {k: v[1] for k, v in taken.items() if id(v[1]) in pred}
-    runs = []
-    for ln in horizontal:
-        if id(ln) not in pred:
-            run = [ln]
-            while id(run[-1]) in succ:
-                run.append(succ[id(run[-1])])
-            runs.append(run)
-    return runs + G._vertical_runs([ln for ln in lines if ln.vertical])
-
-
 def test_runs_match_the_plain_candidate_loop(edition):
+    """_runs against the plain loop it replaced (test_pdf_fastpaths.reference_runs) on synth
+    pages and on crowded random pages: equal tops, equal costs, sizes on RUN_SIZE_RATIO's
+    edge, frames with and without box keys, a few vertical lines."""
+    from test_pdf_fastpaths import reference_runs
     pages = read(edition)
     rng = random.Random(17)
     for _ in range(60):     # crowded columns: equal tops, equal costs, sizes on the ratio's edge, frames
