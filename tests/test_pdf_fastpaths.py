@@ -877,31 +877,40 @@ def test_run_page_gives_the_trace_drawings_and_images_of_three_runs(synth_pdf, t
             assert [tuple(round(v, 3) for v in b) for b in run.images] == boxes
 
 
+def _both_ways(page):
+    """The page's graphics from run_page with the text (display list) and without (one run
+    of the page): they must agree; returned once."""
+    run = pdfdoc.run_page(page)
+    with_text = pdfdoc.graphics_of(page, run.drawings, run.images, [])
+    assert pdfdoc.page_graphics(page, []) == with_text
+    return with_text
+
+
 def test_run_page_hands_crowded_pages_to_pymupdfs_devices(monkeypatch):
-    """DEVICE_MAX_PATHS: past it, the display list's graphics pass stops and the drawings
-    come from get_cdrawings; SINGLE_RUN_MAX_CONTENT_BYTES: past it, no display list at all.
-    Either way the graphics are the same."""
+    """DEVICE_MAX_PATHS: past it, the graphics pass stops and the drawings come from
+    get_cdrawings; SINGLE_RUN_MAX_CONTENT_BYTES: past it, no display list at all.  Either way,
+    with the text or without, the graphics are the same."""
     assert (pdfdoc.DEVICE_MAX_PATHS, pdfdoc.SINGLE_RUN_MAX_CONTENT_BYTES) == (1000, 512 * 1024)
     pages = [p for _, p in _drawings_pages()]
-    want = [pdfdoc.page_graphics(p, []) for p in pages]
+    want = [_both_ways(p) for p in pages]
     calls = []
     real = pymupdf.Page.get_cdrawings
     monkeypatch.setattr(pymupdf.Page, "get_cdrawings", lambda self, **kw: calls.append(1) or real(self, **kw))
-    assert [pdfdoc.page_graphics(p, []) for p in pages] == want and not calls
+    assert [_both_ways(p) for p in pages] == want and not calls
     dev = pdfdoc._GraphicsDevice(pdfdoc._Collector(595, 842))
     pdfdoc._run_derotated(pages[0], lambda dl: pdfdoc._run(dl, dev), display_list=True)
     n = dev.paths                                                 # fills and strokes (B is both)
     assert n == 24
     monkeypatch.setattr(pdfdoc, "DEVICE_MAX_PATHS", n)           # all of them: still one run
-    assert [pdfdoc.page_graphics(p, []) for p in pages] == want and not calls
+    assert [_both_ways(p) for p in pages] == want and not calls
     monkeypatch.setattr(pdfdoc, "DEVICE_MAX_PATHS", n - 1)       # one more: handed over
-    assert [pdfdoc.page_graphics(p, []) for p in pages] == want and len(calls) == 3
+    assert [_both_ways(p) for p in pages] == want and len(calls) == 6
     monkeypatch.setattr(pdfdoc, "DEVICE_MAX_PATHS", 1000)
     size = pdfdoc._content_bytes(pages[0])
     monkeypatch.setattr(pdfdoc, "SINGLE_RUN_MAX_CONTENT_BYTES", size - 1)
     traced = []
     real_trace = pymupdf.Page.get_texttrace
     monkeypatch.setattr(pymupdf.Page, "get_texttrace", lambda self: traced.append(1) or real_trace(self))
-    assert [pdfdoc.page_graphics(p, []) for p in pages] == want and len(calls) == 6 and len(traced) == 3
+    assert [_both_ways(p) for p in pages] == want and len(calls) == 12 and len(traced) == 3
     monkeypatch.setattr(pdfdoc, "SINGLE_RUN_MAX_CONTENT_BYTES", size)
-    assert pdfdoc.page_graphics(pages[0], []) == want[0] and len(traced) == 3
+    assert _both_ways(pages[0]) == want[0] and len(traced) == 3

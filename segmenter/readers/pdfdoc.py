@@ -407,8 +407,9 @@ def page_graphics(page: pymupdf.Page, text_boxes: list[BBox] | list[tuple[float,
     White fills and strokes and page-sized frames, fills and images are left out.  Tiny
     drawings are skipped; at most MAX_DRAWINGS drawings are examined, and none on a page
     whose content streams exceed MAX_VECTOR_CONTENT_BYTES.  (This runs the page's content
-    once, for its drawings and images; :func:`run_page` gives them together with the text.)"""
-    run = run_page(page)
+    once, for its drawings and images: ``run_page(page, text=False)``; the reader takes them
+    together with the text from :func:`run_page`.)"""
+    run = run_page(page, text=False)
     return graphics_of(page, run.drawings, run.images, text_boxes)
 
 
@@ -448,7 +449,7 @@ class PageRun:
     images: list[tuple[float, float, float, float]]
 
 
-def run_page(page: pymupdf.Page) -> PageRun:
+def run_page(page: pymupdf.Page, text: bool = True) -> PageRun:
     """What ``page.get_texttrace()``, ``page.get_cdrawings()`` and an image pass give, for
     one interpretation of the page's content instead of three: the content is interpreted
     once into a MuPDF display list, which is replayed to the text trace device and to
@@ -460,30 +461,34 @@ def run_page(page: pymupdf.Page) -> PageRun:
     more than DEVICE_MAX_PATHS paths, take PyMuPDF's own devices for the drawings (its C++
     line-art device on a second run), which are cheaper there.  An error in the content
     stream raises, as get_texttrace does; one while collecting graphics keeps what was
-    collected before it."""
+    collected before it.  ``text`` False: the graphics only (an empty trace), from one run of
+    the page's content through _GraphicsDevice, no display list."""
     width, height = page_size(page)
     size = _content_bytes(page)
     trace: list[dict] = []
     if size > SINGLE_RUN_MAX_CONTENT_BYTES:
-        trace = page.get_texttrace()
+        trace = page.get_texttrace() if text else []
         images = _drawn_image_boxes(page) if _may_draw_images(page) else []
         return PageRun(trace, _cdrawings(page, width, height, size), images)
     dev = _GraphicsDevice(_Collector(width, height) if size <= MAX_VECTOR_CONTENT_BYTES else None)
     images = dev
 
-    def replay(dl) -> None:
+    def graphics(source) -> None:         # a page or a display list
         nonlocal images
+        _run(source, dev)
+        if dev.too_many:                  # the images again, without the paths
+            images = _GraphicsDevice(None)
+            _run(source, images)
+
+    def replay(dl) -> None:
         tdev = _extra.JM_new_texttrace_device(trace)
         tdev.ptm = _mupdf.FzMatrix(1, 0, 0, -1, 0, _mupdf.fz_bound_page(page.this).y1)   # as get_texttrace
         _mupdf.fz_run_display_list(dl, tdev, _mupdf.FzMatrix(), _mupdf.FzRect(_mupdf.FzRect.Fixed_INFINITE),
                                    _mupdf.FzCookie())
         _mupdf.fz_close_device(tdev)
-        _run(dl, dev)
-        if dev.too_many:                  # the images again, without the paths
-            images = _GraphicsDevice(None)
-            _run(dl, images)
+        graphics(dl)
 
-    _run_derotated(page, replay, display_list=True)
+    _run_derotated(page, replay if text else graphics, display_list=text)
     drawings = _cdrawings(page, width, height, size) if dev.too_many else dev.drawings
     return PageRun(trace, drawings, images.images)
 
