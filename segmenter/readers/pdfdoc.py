@@ -575,8 +575,10 @@ _INLINE_IMAGE_RE = re.compile(rb"BI\s")
 def _may_draw_images(page: pymupdf.Page) -> bool:
     """False only when the page certainly draws no image: no annotations, its own resources
     (not inherited) hold none of _IMAGE_RESOURCES and no Type 3 font, and its content has no
-    inline image.  Then the image pass (a run of the page's content through _GraphicsDevice without paths,
-    about a fifth of the time of get_text("rawdict")) is skipped; anything else runs it."""
+    inline image.  Then the image pass (a run of the page's content through _GraphicsDevice
+    without paths, about a fifth of the time of get_text("rawdict")) is skipped; anything else
+    runs it.  (The reader's one run of the content collects images anyway: this serves
+    :func:`image_share` and pages too large for one run, see SINGLE_RUN_MAX_CONTENT_BYTES.)"""
     doc = page.parent
     if not doc.is_pdf:
         return True
