@@ -153,14 +153,15 @@ def _read_page(fp, path: Path, number: int, index: int) -> Page:
     finally:
         if gc_on:
             gc.enable()
-    text = "".join(ex.chars.c) + "".join(ln.text for ln in ex.rotated)
-    problem = text_layer_problem(fp, text)
-    if problem:
-        raise InputError(problem)
     # line boxes (a block of PyMuPDF's can span a photo beside its column): no second extraction
     graphics = graphics_of(fp, run.drawings, run.images, ex.text_boxes)
     walls = [g.bbox for g in graphics if g.kind is GraphicKind.RULE and not g.horizontal]
     lines = _lines(ex.chars, number, walls) + ex.rotated
+    # judged on the lines, with the word spaces the gaps give: PDFs set by TeX and many
+    # others draw no space glyphs, and the characters run together read as raw glyph codes
+    problem = text_layer_problem(fp, "\n".join(ln.text for ln in lines))
+    if problem:
+        raise InputError(problem)
     page = Page(number=number, path=str(path), name=path.name, kind="pdf", lines=lines,
                 width=float(width), height=float(height),
                 graphics=graphics, source_page=index)
