@@ -914,3 +914,20 @@ def test_run_page_hands_crowded_pages_to_pymupdfs_devices(monkeypatch):
     assert [_both_ways(p) for p in pages] == want and len(calls) == 12 and len(traced) == 3
     monkeypatch.setattr(pdfdoc, "SINGLE_RUN_MAX_CONTENT_BYTES", size)
     assert _both_ways(pages[0]) == want[0] and len(traced) == 3
+
+
+def test_text_checks_strip_white_space_as_the_expressions_did():
+    """text_layer_problem counts the non-space characters with str.split, garbled_reason drops
+    white space with split and join unless a control code str.isspace counts as space is in
+    the text, and skips the (cid:N) expression when there is none: the same as the regular
+    expressions they replaced, on text with every kind of white space."""
+    import re
+    rng = random.Random(8)
+    alphabet = ["a", "1", "!", " ", "\n", "\t", "\x1c", "\x1f", "\x85", "\xa0", "\u2028", "\u3000", "中",
+                "\u200b", "(cid:12)", "(cid:"]
+    for _ in range(5000):
+        t = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        assert sum(map(len, t.split())) == len(t) - sum(map(len, re.findall(r"\s+", t)))
+        assert pdfdoc._without_spaces(t) == pdfdoc._JUDGED_SPACE_RE.sub("", t)
+        subbed = pdfdoc._CID_RE.subn("", t)
+        assert (pdfdoc._CID_RE.subn("", t) if "(cid:" in t else (t, 0)) == subbed
